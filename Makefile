@@ -1,0 +1,75 @@
+# aanwezig — plain Makefile.
+#
+#   make            build/aanwezig (optimised, warnings are errors)
+#   make check      build with AddressSanitizer + UBSan under build/asan and
+#                   run every test suite (tests/run.sh)
+#   make clean
+#
+# O is the output folder; SAN=1 adds the sanitizers. `make check` calls
+# this Makefile again with O=build/asan SAN=1.
+
+O    ?= build
+SAN  ?= 0
+PKGS := sqlite3 libsodium jansson
+
+CC      ?= cc
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wformat-security -Wvla -Wundef \
+           -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS  := -std=c17 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g $(WARN) \
+           $(shell pkg-config --cflags $(PKGS)) -pthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) -pthread -lm
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+CFLAGS  += -O2
+endif
+
+LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c))
+CLI_SRC := $(wildcard src/cli/*.c)
+GEN_SRC := $(O)/gen/default_instrument.c
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/gen/default_instrument.o
+CLI_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
+
+.PHONY: all check tests clean
+all: $(O)/aanwezig
+
+$(O)/aanwezig: $(CLI_OBJ) $(O)/libaanwezig.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libaanwezig.a $(LDLIBS)
+
+$(O)/libaanwezig.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/obj/%.o: src/%.c $(wildcard src/*/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Data compiled into the binary. The embed tool is built without sanitizers.
+$(O)/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(O)/gen/default_instrument.c: instruments/default.json $(O)/embed
+	@mkdir -p $(dir $@)
+	$(O)/embed instrument_default_json $< $@
+
+$(O)/gen/default_instrument.o: $(O)/gen/default_instrument.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c tests/unit/testutil.h $(O)/libaanwezig.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(O)/libaanwezig.a \
+	      $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+tests: $(O)/aanwezig $(TEST_BIN)
+
+check:
+	$(MAKE) O=build/asan SAN=1 tests
+	AANWEZIG_BUILD=build/asan bash tests/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,68 @@
+/* cli.h — the command line: `aanwezig <noun> <verb> [options]`, in the
+ * style of git and fossil. Each noun has a file (cmd_*.c); this header
+ * holds what they share: global options, a declarative option parser,
+ * typed getters and the one place errors become messages.
+ *
+ * Exit codes: 0 done, 1 the command failed, 2 the command line was wrong.
+ */
+#ifndef AZ_CLI_H
+#define AZ_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "../util/err.h"
+
+#define CLI_DEFAULT_DB "aanwezig.db"
+#define CLI_DEFAULT_BASE_URL "http://localhost:8080"
+
+/* Options every command accepts. */
+struct cli {
+	const char *db;         /* --db or $AANWEZIG_DB */
+	const char *key_file;   /* --key-file; default DB.key */
+	const char *base_url;   /* --base-url or $AANWEZIG_BASE_URL */
+};
+
+/* One accepted option. A string option stores its value in *sval; a flag
+ * sets *flag to 1. */
+struct opt {
+	const char *name;       /* without the leading "--" */
+	const char **sval;
+	int *flag;
+};
+
+/* Parse argv[0..argc) (the words after the command) against opts plus the
+ * global options. Positional words go to pos (at most maxpos). "--name=v"
+ * and "--name v" both work; "--" ends options. Returns 0, or 2 after
+ * printing what was wrong and where to find help (cmd names the command,
+ * e.g. "leader add"). "--help" sets *help when help is not NULL. */
+int cli_parse(int argc, char **argv, const struct opt *opts, struct cli *g, const char *cmd,
+	      const char **pos, int maxpos, int *npos, int *help);
+
+/* Print a usage error for cmd and return 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "aanwezig: message" for a failed command and return 1. */
+int cli_fail(const struct err *e);
+/* A positive id from text; prints a usage error and returns 2 if not. */
+int cli_id(const char *cmd, const char *what, const char *s, int64_t *out);
+/* Open the instance named by the global options (prints on failure). */
+int cli_open(struct cli *g, struct core *c);
+
+/* Read a whole file (or standard input for "-") of at most max bytes into
+ * a new NUL-terminated buffer (free() it). */
+int cli_read_file(const char *path, size_t max, char **data, size_t *n, struct err *e);
+/* Write data to path through a temporary file and a rename, so that the
+ * file is complete or untouched; "-" or NULL writes to standard output. */
+int cli_write_file(const char *path, const char *data, size_t n, struct err *e);
+
+/* The commands; argv starts after the noun. */
+int cmd_init(int argc, char **argv, struct cli *g);
+int cmd_demo(int argc, char **argv, struct cli *g);
+int cmd_leader(int argc, char **argv, struct cli *g);
+int cmd_round(int argc, char **argv, struct cli *g);
+int cmd_rater(int argc, char **argv, struct cli *g);
+int cmd_response(int argc, char **argv, struct cli *g);
+int cmd_instrument(int argc, char **argv, struct cli *g);
+
+#endif

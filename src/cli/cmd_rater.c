@@ -1,0 +1,95 @@
+/* cmd_rater.c — `aanwezig rater add|import`: inviting the environment. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/csv.h"
+#include "cli.h"
+
+static const char help_rater[] =
+	"Usage: aanwezig rater <add|import> [options]\n"
+	"\n"
+	"  add --round ID --name NAME --email ADDRESS --group GROUP\n"
+	"                       invite one rater\n"
+	"  import --round ID FILE\n"
+	"                       invite the raters of a CSV file with the header\n"
+	"                       name,email,group (all or none)\n";
+
+static int rater_add(int argc, char **argv, struct cli *g)
+{
+	const char *round = NULL, *name = NULL, *email = NULL, *group = NULL, *pos[1];
+	const struct opt opts[] = {
+		{"round", &round, NULL}, {"name", &name, NULL}, {"email", &email, NULL},
+		{"group", &group, NULL}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	int64_t id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "rater add", pos, 0, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig rater add --round ID --name NAME --email ADDRESS --group GROUP\n"
+			    "\nInvites one rater to a draft or open round. The groups are those of the\n"
+			    "round's instrument (see `aanwezig instrument show`)."), 0;
+	if ((rc = cli_id("rater add", "round (--round)", round, &id)) != 0)
+		return rc;
+	if (name == NULL || email == NULL || group == NULL)
+		return cli_usage("rater add", "--name, --email and --group are required");
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	if (core_rater_add(&c, id, name, email, group, &e) != AZ_OK)
+		rc = cli_fail(&e);
+	core_close(&c);
+	return rc;
+}
+
+static int rater_import(int argc, char **argv, struct cli *g)
+{
+	const char *round = NULL, *pos[1];
+	const struct opt opts[] = {{"round", &round, NULL}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	char *data = NULL;
+	size_t n, count = 0;
+	int64_t id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "rater import", pos, 1, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig rater import --round ID FILE\n\n"
+			    "Invites every rater of a CSV file (UTF-8, ',' or ';' between fields) whose\n"
+			    "first line is the header name,email,group. Nothing is imported when any\n"
+			    "line is wrong; every wrong line is reported. FILE may be - for standard input."), 0;
+	if ((rc = cli_id("rater import", "round (--round)", round, &id)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage("rater import", "which file? Give the CSV file to import");
+	if (cli_read_file(pos[0], CSV_MAX_BYTES, &data, &n, &e) != AZ_OK)
+		return cli_fail(&e);
+	if ((rc = cli_open(g, &c)) != 0) {
+		free(data);
+		return rc;
+	}
+	if (core_rater_import(&c, id, data, n, pos[0], &count, &e) != AZ_OK)
+		rc = cli_fail(&e);
+	else
+		printf("%zu rater%s invited to round %lld\n", count, count == 1 ? "" : "s", (long long)id);
+	free(data);
+	core_close(&c);
+	return rc;
+}
+
+int cmd_rater(int argc, char **argv, struct cli *g)
+{
+	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+		fputs(help_rater, argc == 0 ? stderr : stdout);
+		return argc == 0 ? 2 : 0;
+	}
+	if (strcmp(argv[0], "add") == 0)
+		return rater_add(argc - 1, argv + 1, g);
+	if (strcmp(argv[0], "import") == 0)
+		return rater_import(argc - 1, argv + 1, g);
+	return cli_usage("rater", "unknown subcommand \"%.40s\"", argv[0]);
+}

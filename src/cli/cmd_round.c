@@ -1,0 +1,303 @@
+/* cmd_round.c — `aanwezig round ...`: a round of feedback for one leader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../render/csv.h"
+#include "cli.h"
+
+#define INSTRUMENT_MAX_BYTES (1u << 20)
+
+static const char help_round[] =
+	"Usage: aanwezig round <command> [options]\n"
+	"\n"
+	"  new --leader ID [--instrument FILE] [--opens DATE] [--closes DATE]\n"
+	"                    start a round (state draft); prints its number\n"
+	"  open ID [--closes DATE]   let raters answer (draft -> open)\n"
+	"  close ID                  stop answering (open -> closed)\n"
+	"  release ID                make the report available (closed -> released)\n"
+	"  list [--leader ID]        list rounds\n"
+	"  show ID                   state, dates, instrument and progress per group\n"
+	"  links ID [--csv]          the personal link of every invitee\n"
+	"  export ID [-o FILE]       raw answers as long CSV (closed rounds only)\n"
+	"\n"
+	"Dates are written YYYY-MM-DD.\n";
+
+static const char help_new[] =
+	"Usage: aanwezig round new --leader ID [--instrument FILE] [--opens DATE] [--closes DATE]\n"
+	"\n"
+	"Starts a round for a leader in state draft and prints its number. The\n"
+	"round is frozen to the instrument it starts with (default: the built-in\n"
+	"instrument for municipal secretaries). The leader's own link is created\n"
+	"with the round; add raters with `aanwezig rater add|import`.\n";
+
+static int round_new(int argc, char **argv, struct cli *g)
+{
+	const char *leader = NULL, *instr = NULL, *opens = NULL, *closes = NULL, *pos[1];
+	const struct opt opts[] = {
+		{"leader", &leader, NULL}, {"instrument", &instr, NULL}, {"opens", &opens, NULL},
+		{"closes", &closes, NULL}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	char *json = NULL;
+	size_t len = 0;
+	int64_t leader_id, id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "round new", pos, 0, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return fputs(help_new, stdout), 0;
+	if ((rc = cli_id("round new", "leader (--leader)", leader, &leader_id)) != 0)
+		return rc;
+	if (instr != NULL && cli_read_file(instr, INSTRUMENT_MAX_BYTES, &json, &len, &e) != AZ_OK)
+		return cli_fail(&e);
+	if ((rc = cli_open(g, &c)) != 0) {
+		free(json);
+		return rc;
+	}
+	if (core_round_new(&c, leader_id, json, len, instr, opens, closes, &id, &e) != AZ_OK)
+		rc = cli_fail(&e);
+	else
+		printf("%lld\n", (long long)id);
+	free(json);
+	core_close(&c);
+	return rc;
+}
+
+/* open, close and release: one round number, one transition. */
+static int round_move(int argc, char **argv, struct cli *g, const char *verb)
+{
+	const char *closes = NULL, *pos[1];
+	const struct opt opts_open[] = {{"closes", &closes, NULL}, {NULL, NULL, NULL}};
+	char cmd[32];
+	struct core c;
+	struct err e = {0};
+	int64_t id;
+	int npos, help = 0, rc, st;
+
+	snprintf(cmd, sizeof cmd, "round %s", verb);
+	if ((rc = cli_parse(argc, argv, strcmp(verb, "open") == 0 ? opts_open : NULL, g, cmd, pos, 1,
+			    &npos, &help)) != 0)
+		return rc;
+	if (help) {
+		printf("Usage: aanwezig round %s ID%s\n\n%s\n", verb,
+		       strcmp(verb, "open") == 0 ? " [--closes DATE]" : "",
+		       strcmp(verb, "open") == 0 ? "Opens a draft round: from now on the links work." :
+		       strcmp(verb, "close") == 0 ? "Closes an open round: no more answers are taken." :
+		       "Releases a closed round: its report becomes available to the leader.");
+		return 0;
+	}
+	if ((rc = cli_id(cmd, "round", npos ? pos[0] : NULL, &id)) != 0)
+		return rc;
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	st = strcmp(verb, "open") == 0 ? core_round_open(&c, id, closes, &e)
+	   : strcmp(verb, "close") == 0 ? core_round_close(&c, id, &e)
+	   : core_round_release(&c, id, &e);
+	if (st != AZ_OK)
+		rc = cli_fail(&e);
+	else
+		printf("round %lld is %s\n", (long long)id,
+		       strcmp(verb, "open") == 0 ? "open" : strcmp(verb, "close") == 0 ? "closed" : "released");
+	core_close(&c);
+	return rc;
+}
+
+static int round_list(int argc, char **argv, struct cli *g)
+{
+	const char *leader = NULL, *pos[1];
+	const struct opt opts[] = {{"leader", &leader, NULL}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	struct arena *a = NULL;
+	struct round *r;
+	size_t n;
+	int64_t leader_id = 0;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "round list", pos, 0, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig round list [--leader ID]\n\nLists rounds: number, leader, "
+			    "state, opening and closing date."), 0;
+	if (leader != NULL && (rc = cli_id("round list", "leader", leader, &leader_id)) != 0)
+		return rc;
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	if ((a = arena_new()) == NULL) {
+		rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
+	} else if (c.st->ops->round_list(c.st, a, leader_id, &r, &n, &e) != AZ_OK) {
+		rc = cli_fail(&e);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%lld\tleader %lld\t%s\t%s\t%s\n", (long long)r[i].id, (long long)r[i].leader_id,
+			       round_state_name(r[i].state), r[i].opens_on ? r[i].opens_on : "-",
+			       r[i].closes_on ? r[i].closes_on : "-");
+	}
+	arena_free(a);
+	core_close(&c);
+	return rc;
+}
+
+/* Progress per group; a group's answered count only once it has reached
+ * its threshold, so that nobody can tell whether one person answered. */
+static void print_progress(const struct round_view *v)
+{
+	printf("%-14s %8s  %s\n", "group", "invited", "answered");
+	for (size_t i = 0; i < v->ncount; i++) {
+		const struct instr_group *grp = &v->ins->groups[i];
+		const struct group_count *gc = &v->counts[i];
+		if (grp->self)
+			printf("%-14s %8d  %s\n", grp->id, gc->invited, gc->submitted ? "yes" : "not yet");
+		else if (!grp->anonymous || gc->submitted >= grp->threshold)
+			printf("%-14s %8d  %d\n", grp->id, gc->invited, gc->submitted);
+		else
+			printf("%-14s %8d  fewer than %d\n", grp->id, gc->invited, grp->threshold);
+	}
+}
+
+static int round_show(int argc, char **argv, struct cli *g)
+{
+	const char *pos[1];
+	struct core c;
+	struct err e = {0};
+	struct arena *a = NULL;
+	struct round_view v;
+	int64_t id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, NULL, g, "round show", pos, 1, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig round show ID\n\nShows a round's leader, state, dates, "
+			    "instrument and progress per group\n(answered counts only once a group "
+			    "reaches its anonymity threshold)."), 0;
+	if ((rc = cli_id("round show", "round", npos ? pos[0] : NULL, &id)) != 0)
+		return rc;
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	if ((a = arena_new()) == NULL) {
+		rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
+	} else if (core_round_load(&c, a, id, &v, &e) != AZ_OK) {
+		rc = cli_fail(&e);
+	} else {
+		printf("round        %lld\n", (long long)id);
+		printf("leader       %lld, %s (%s)\n", (long long)v.leader.id, v.leader.name,
+		       v.leader.organisation);
+		printf("state        %s\n", round_state_name(v.round.state));
+		printf("opens        %s\n", v.round.opens_on ? v.round.opens_on : "-");
+		printf("closes       %s\n", v.round.closes_on ? v.round.closes_on : "-");
+		printf("instrument   %s %s (%.12s)\n\n", v.stored.key, v.stored.version, v.stored.digest);
+		print_progress(&v);
+		round_view_reset(&v);
+	}
+	arena_free(a);
+	core_close(&c);
+	return rc;
+}
+
+static int round_links(int argc, char **argv, struct cli *g)
+{
+	const char *pos[1];
+	int as_csv = 0;
+	const struct opt opts[] = {{"csv", NULL, &as_csv}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	struct arena *a = NULL;
+	struct link *l;
+	size_t n;
+	int64_t id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "round links", pos, 1, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig round links ID [--csv]\n\nPrints the personal link of "
+			    "every invitee, the leader's own first, one per line:\ngroup, name, "
+			    "e-mail, link. With --csv: a CSV file name,email,group,link."), 0;
+	if ((rc = cli_id("round links", "round", npos ? pos[0] : NULL, &id)) != 0)
+		return rc;
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	if ((a = arena_new()) == NULL) {
+		rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
+	} else if (core_round_links(&c, a, id, &l, &n, &e) != AZ_OK) {
+		rc = cli_fail(&e);
+	} else if (as_csv) {
+		struct buf b;
+		buf_init(&b);
+		buf_puts(&b, "name,email,group,link\r\n");
+		for (size_t i = 0; i < n; i++) {
+			csv_cell(&b, l[i].name, 1);
+			csv_cell(&b, l[i].email, 0);
+			csv_cell(&b, l[i].group_id, 0);
+			csv_cell(&b, l[i].url, 0);
+			csv_end(&b);
+		}
+		if (b.failed || cli_write_file(NULL, buf_str(&b), b.len, &e) != AZ_OK)
+			rc = cli_fail(b.failed ? &(struct err){AZ_ENOMEM, "out of memory"} : &e);
+		buf_reset(&b);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%-12s %-28s %-36s %s\n", l[i].group_id, l[i].name ? l[i].name : "(leader)",
+			       l[i].email ? l[i].email : "-", l[i].url);
+	}
+	arena_free(a);
+	core_close(&c);
+	return rc;
+}
+
+static int round_export(int argc, char **argv, struct cli *g)
+{
+	const char *out = NULL, *pos[1];
+	const struct opt opts[] = {{"output", &out, NULL}, {NULL, NULL, NULL}};
+	struct core c;
+	struct err e = {0};
+	struct buf b;
+	int64_t id;
+	int npos, help = 0, rc;
+
+	if ((rc = cli_parse(argc, argv, opts, g, "round export", pos, 1, &npos, &help)) != 0)
+		return rc;
+	if (help)
+		return puts("Usage: aanwezig round export ID [-o FILE]\n\nWrites the raw answers of a "
+			    "closed round as long CSV:\nleader,round,rater,group,item,score - one row per "
+			    "item, an empty score\nfor \"kan ik niet beoordelen\". Groups below their "
+			    "anonymity threshold\nare written as \"overig\"."), 0;
+	if ((rc = cli_id("round export", "round", npos ? pos[0] : NULL, &id)) != 0)
+		return rc;
+	if ((rc = cli_open(g, &c)) != 0)
+		return rc;
+	buf_init(&b);
+	if (core_export_long_csv(&c, id, &b, &e) != AZ_OK ||
+	    cli_write_file(out, buf_str(&b), b.len, &e) != AZ_OK)
+		rc = cli_fail(&e);
+	buf_reset(&b);
+	core_close(&c);
+	return rc;
+}
+
+int cmd_round(int argc, char **argv, struct cli *g)
+{
+	static const char *const moves[] = {"open", "close", "release"};
+
+	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+		fputs(help_round, argc == 0 ? stderr : stdout);
+		return argc == 0 ? 2 : 0;
+	}
+	for (int i = 0; i < 3; i++)
+		if (strcmp(argv[0], moves[i]) == 0)
+			return round_move(argc - 1, argv + 1, g, moves[i]);
+	if (strcmp(argv[0], "new") == 0)
+		return round_new(argc - 1, argv + 1, g);
+	if (strcmp(argv[0], "list") == 0)
+		return round_list(argc - 1, argv + 1, g);
+	if (strcmp(argv[0], "show") == 0)
+		return round_show(argc - 1, argv + 1, g);
+	if (strcmp(argv[0], "links") == 0)
+		return round_links(argc - 1, argv + 1, g);
+	if (strcmp(argv[0], "export") == 0)
+		return round_export(argc - 1, argv + 1, g);
+	return cli_usage("round", "unknown subcommand \"%.40s\"", argv[0]);
+}

@@ -1,0 +1,137 @@
+/* core.h — the use cases: leaders, rounds, raters, responses, exports.
+ *
+ * The core validates everything that comes from outside, calls the store
+ * and the pure modules (instrument, profile), and hands results back as
+ * data. It never prints and knows nothing of HTTP or SQL; the CLI and the
+ * web are two thin fronts over it.
+ */
+#ifndef AZ_CORE_H
+#define AZ_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../instrument/instrument.h"
+#include "../store/store.h"
+#include "../util/arena.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+#include "../util/token.h"
+
+#define CORE_MAX_NAME 200        /* bytes in a person's or organisation's name */
+#define CORE_MAX_OPEN_TEXT 4000  /* bytes in one answer to an open question */
+
+/* An open instance: the store, and the link key once it was needed. */
+struct core {
+	struct store *st;
+	char *db;                /* the --db target, owned */
+	char *key_path;          /* the link key file, owned */
+	int have_key;
+	unsigned char key[TOKEN_KEY_BYTES];
+	const char *base_url;    /* links are base_url + "/r/" + token; borrowed */
+};
+
+/* The link key file that goes with a database: FILE.key beside a SQLite
+ * file. Returned in the arena. */
+const char *core_default_key_path(struct arena *a, const char *db);
+
+/* Create a new, empty instance: the database and its link key. Refuses
+ * when either already exists, so nothing is ever overwritten. */
+int core_init(const char *db, const char *key_path, struct err *e);
+
+/* Open an existing instance. key_path may be NULL for the default. */
+int core_open(struct core *c, const char *db, const char *key_path, const char *base_url, struct err *e);
+void core_close(struct core *c);
+
+/* ---- Leaders ---- */
+int core_leader_add(struct core *c, const char *name, const char *email, const char *organisation,
+		    const char *language, int64_t *id, struct err *e);
+
+/* ---- Rounds ---- */
+
+/* Everything about one round that the fronts show. */
+struct round_view {
+	struct round round;
+	struct leader leader;
+	struct stored_instrument stored;
+	struct instrument *ins;          /* parsed; freed by round_view_reset */
+	struct group_count *counts;      /* per group of the instrument, in its order */
+	size_t ncount;
+};
+
+/* Start a round in state draft for a leader, freezing the instrument text
+ * (instrument_json NULL: the default). Dates are YYYY-MM-DD or NULL. The
+ * leader's own invitation is created with it. */
+int core_round_new(struct core *c, int64_t leader_id, const char *instrument_json, size_t len,
+		   const char *origin, const char *opens_on, const char *closes_on, int64_t *id,
+		   struct err *e);
+/* draft -> open (opens_on becomes today unless set; closes_on may be
+ * given now), open -> closed, closed -> released. */
+int core_round_open(struct core *c, int64_t id, const char *closes_on, struct err *e);
+int core_round_close(struct core *c, int64_t id, struct err *e);
+int core_round_release(struct core *c, int64_t id, struct err *e);
+/* Load a round with its leader, instrument and counts (strings in a). */
+int core_round_load(struct core *c, struct arena *a, int64_t id, struct round_view *v, struct err *e);
+void round_view_reset(struct round_view *v);
+
+/* ---- Raters ---- */
+int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
+		   const char *group, struct err *e);
+/* Import raters from CSV with a header name,email,group (any order of
+ * columns, ',' or ';'). All or nothing: any bad line fails the whole
+ * file with a message naming the line. *count gets the number added. */
+int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
+		      const char *origin, size_t *count, struct err *e);
+
+/* One personal link. */
+struct link {
+	const char *group_id;
+	const char *name;        /* NULL for the leader */
+	const char *email;
+	const char *url;
+};
+
+/* The personal link of every invitee of a round, the leader's first. */
+int core_round_links(struct core *c, struct arena *a, int64_t round_id, struct link **out,
+		     size_t *n, struct err *e);
+
+/* ---- Responses ---- */
+
+/* What a rater or the leader hands in. Items left out count as "kan ik
+ * niet beoordelen"; so does score 0. */
+struct submission {
+	struct answer *answers;  size_t nanswer;
+	struct open_answer *texts; size_t ntext;
+};
+
+/* Parse a submission from JSON {"answers": {"OMG1": 4, "OMG2": null},
+ * "open": {"aanwezig": "..."}} (into a). */
+int core_submission_parse(struct arena *a, const char *json, size_t n, struct submission *out,
+			  struct err *e);
+
+/* Hand in the answers for the invitation behind token. Checks every
+ * answer against the frozen instrument and the invitee's audience. */
+int core_submit(struct core *c, const char *token, const struct submission *s, struct err *e);
+
+/* ---- Export ---- */
+
+/* The round's raw answers as long CSV (leader,round,rater,group,item,
+ * score) into out. Only for closed or released rounds; groups below their
+ * threshold appear as "overig" (see profile/anonymity.h); AZ_EANON when
+ * even that would expose fewer raters than the threshold. */
+int core_export_long_csv(struct core *c, int64_t round_id, struct buf *out, struct err *e);
+
+/* ---- Demo ---- */
+
+/* What core_demo made, for the front to print. */
+struct demo_result {
+	int64_t leader_id, round_id;
+	size_t ninvited, nsubmitted;
+};
+
+/* Fill a fresh instance with a fictional municipality: one secretary, an
+ * open round with raters in every group, generated answers (some "kan ik
+ * niet beoordelen", some open texts) and one link left unanswered. */
+int core_demo(struct core *c, struct demo_result *out, struct err *e);
+
+#endif

@@ -1,0 +1,24 @@
+/* core_internal.h — helpers shared by the files of src/core only. */
+#ifndef AZ_CORE_INTERNAL_H
+#define AZ_CORE_INTERNAL_H
+
+#include "core.h"
+
+/* Load the link key into c (once); an error says how to recover it. */
+int core_key(struct core *c, struct err *e);
+
+/* Load and parse the frozen instrument of a round into *ins (free with
+ * instrument_free). */
+int core_round_instrument(struct core *c, struct arena *a, const struct round *r,
+			  struct stored_instrument *stored, struct instrument **ins, struct err *e);
+
+/* Check a name-like text from a person: not empty, UTF-8, no control
+ * characters, at most CORE_MAX_NAME bytes. what names it in messages. */
+int core_check_name(const char *s, const char *what, struct err *e);
+
+/* Make a new invitation for round/group with a fresh nonce and the hash of
+ * the token derived from it. Strings are copied into a. */
+int core_invitation_make(struct core *c, struct arena *a, int64_t round_id, const char *group,
+			 const char *name, const char *email, struct invitation *out, struct err *e);
+
+#endif

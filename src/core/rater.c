@@ -1,0 +1,290 @@
+/* rater.c — inviting the environment: single raters, CSV imports, and the
+ * personal links. */
+#include "core.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../util/csv.h"
+#include "../util/text.h"
+#include "core_internal.h"
+
+#define IMPORT_MAX_ROWS 5000
+#define IMPORT_MAX_PROBLEMS 20
+
+int core_invitation_make(struct core *c, struct arena *a, int64_t round_id, const char *group,
+			 const char *name, const char *email, struct invitation *out, struct err *e)
+{
+	char nonce[TOKEN_HEX_LEN + 1], token[TOKEN_TEXT_LEN + 1], hash[TOKEN_HASH_HEX_LEN + 1];
+	int rc;
+
+	if ((rc = core_key(c, e)) != AZ_OK)
+		return rc;
+	memset(out, 0, sizeof *out);
+	token_random_hex(nonce);
+	if (token_derive(c->key, nonce, token) != 0)
+		return err_set(e, AZ_ECRYPTO, "could not derive a link token");
+	token_hash(token, hash);
+	out->round_id = round_id;
+	out->group_id = arena_strdup(a, group);
+	out->name = arena_strdup(a, name);
+	out->email = arena_strdup(a, email);
+	out->nonce = arena_strdup(a, nonce);
+	out->token_hash = arena_strdup(a, hash);
+	if (a->failed)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	return AZ_OK;
+}
+
+/* Check one rater against the round's instrument; the normalised e-mail
+ * goes to mail[256]. */
+static int rater_check(const struct instrument *ins, const char *name, const char *email,
+		       const char *group, char mail[256], struct err *e)
+{
+	const char *why;
+	int g, rc;
+
+	if ((rc = core_check_name(name, "the name", e)) != AZ_OK)
+		return rc;
+	if (email_normalise(email, mail, 256, &why) != 0)
+		return err_set(e, AZ_EINVAL, "the e-mail address \"%.100s\" %s", email, why);
+	g = instrument_find_group(ins, group);
+	if (g < 0 || ins->groups[g].self) {
+		struct buf known;
+		buf_init(&known);
+		for (int i = 0; i < ins->ngroup; i++)
+			if (!ins->groups[i].self)
+				buf_printf(&known, "%s%s", known.len ? ", " : "", ins->groups[i].id);
+		rc = err_set(e, AZ_EINVAL, "unknown group \"%.40s\"; the groups are %s", group, buf_str(&known));
+		buf_reset(&known);
+		return rc;
+	}
+	return AZ_OK;
+}
+
+/* The round's instrument, for checking raters; *ins to be freed. */
+static int load_round(struct core *c, struct arena *a, int64_t round_id, struct instrument **ins,
+		      struct err *e)
+{
+	struct round r;
+	struct stored_instrument si;
+	int rc;
+
+	if ((rc = c->st->ops->round_get(c->st, a, round_id, &r, e)) != AZ_OK)
+		return rc;
+	if (r.state != ROUND_DRAFT && r.state != ROUND_OPEN)
+		return err_set(e, AZ_ESTATE, "round %lld is %s; raters can only be added while it is "
+			       "draft or open", (long long)round_id, round_state_name(r.state));
+	return core_round_instrument(c, a, &r, &si, ins, e);
+}
+
+int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
+		   const char *group, struct err *e)
+{
+	struct arena *a = arena_new();
+	struct instrument *ins = NULL;
+	struct invitation inv;
+	char mail[256];
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = load_round(c, a, round_id, &ins, e)) == AZ_OK &&
+	    (rc = rater_check(ins, name, email, group, mail, e)) == AZ_OK &&
+	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK)
+		rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e);
+	instrument_free(ins);
+	arena_free(a);
+	return rc;
+}
+
+/* Which column of the header holds what; -1 when absent. */
+struct columns {
+	int name, email, group;
+};
+
+static int header_parse(char **f, size_t n, struct columns *col, struct err *e)
+{
+	col->name = col->email = col->group = -1;
+	for (size_t i = 0; i < n; i++) {
+		char *h = text_trim(f[i]);
+		int *slot = NULL;
+		if (strcasecmp(h, "name") == 0 || strcasecmp(h, "naam") == 0)
+			slot = &col->name;
+		else if (strcasecmp(h, "email") == 0 || strcasecmp(h, "e-mail") == 0)
+			slot = &col->email;
+		else if (strcasecmp(h, "group") == 0 || strcasecmp(h, "groep") == 0)
+			slot = &col->group;
+		if (slot == NULL)
+			return err_set(e, AZ_EINVAL, "line 1: unknown column \"%.40s\"; the header must be "
+				       "name,email,group", h);
+		if (*slot >= 0)
+			return err_set(e, AZ_EINVAL, "line 1: the column \"%.40s\" appears twice", h);
+		*slot = (int)i;
+	}
+	if (col->name < 0 || col->email < 0 || col->group < 0)
+		return err_set(e, AZ_EINVAL, "line 1: the header must name the columns name,email,group "
+			       "(it lacks %s)", col->name < 0 ? "name" : col->email < 0 ? "email" : "group");
+	return AZ_OK;
+}
+
+/* Add one problem to the list; returns 1 when the list is full. */
+static int problem(struct buf *b, int *np, size_t line, const char *msg)
+{
+	(*np)++;
+	if (*np <= IMPORT_MAX_PROBLEMS)
+		buf_printf(b, "\n  line %zu: %s", line, msg);
+	return *np >= IMPORT_MAX_PROBLEMS;
+}
+
+int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
+		      const char *origin, size_t *count, struct err *e)
+{
+	struct arena *a = arena_new();
+	struct instrument *ins = NULL;
+	struct csv_reader rd;
+	struct columns col;
+	struct invitation *inv = NULL;
+	size_t *lines = NULL, ninv = 0, line, nf, bad = 0;
+	char **f;
+	struct buf probs;
+	int rc, np = 0, more;
+
+	*count = 0;
+	buf_init(&probs);
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = load_round(c, a, round_id, &ins, e)) != AZ_OK)
+		goto out;
+	if ((rc = csv_open(&rd, data, n, e)) != AZ_OK)
+		goto fail_origin;
+	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) < 0) {
+		rc = e->code;
+		goto fail_origin;
+	}
+	if (more == 0) {
+		rc = err_set(e, AZ_EINVAL, "the file is empty; it needs a header name,email,group");
+		goto fail_origin;
+	}
+	if ((rc = header_parse(f, nf, &col, e)) != AZ_OK)
+		goto fail_origin;
+	inv = arena_calloc(a, IMPORT_MAX_ROWS, sizeof *inv);
+	lines = arena_calloc(a, IMPORT_MAX_ROWS, sizeof *lines);
+	if (inv == NULL || lines == NULL) {
+		rc = err_set(e, AZ_ENOMEM, "out of memory");
+		goto out;
+	}
+	while ((more = csv_next(&rd, a, &f, &nf, &line, e)) > 0) {
+		struct err le = {0};
+		char mail[256];
+		size_t k;
+
+		if (ninv == IMPORT_MAX_ROWS) {
+			problem(&probs, &np, line, "more than 5000 raters in one file");
+			break;
+		}
+		if (nf != 3) {
+			char m[96];
+			snprintf(m, sizeof m, "has %zu field%s where the header has 3", nf, nf == 1 ? "" : "s");
+			if (problem(&probs, &np, line, m))
+				break;
+			continue;
+		}
+		if (rater_check(ins, text_trim(f[col.name]), f[col.email], text_trim(f[col.group]),
+				mail, &le) != AZ_OK) {
+			if (problem(&probs, &np, line, le.msg))
+				break;
+			continue;
+		}
+		for (k = 0; k < ninv; k++)
+			if (strcmp(inv[k].email, mail) == 0)
+				break;
+		if (k < ninv) {
+			char m[400];
+			snprintf(m, sizeof m, "%.256s is also on line %zu", mail, lines[k]);
+			if (problem(&probs, &np, line, m))
+				break;
+			continue;
+		}
+		if ((rc = core_invitation_make(c, a, round_id, f[col.group], f[col.name], mail,
+					       &inv[ninv], e)) != AZ_OK)
+			goto out;
+		lines[ninv++] = line;
+	}
+	if (more < 0) {
+		/* The reader's message names its line already. */
+		if (np == 0) {
+			rc = e->code;
+			goto fail_origin;
+		}
+		np++;
+		buf_printf(&probs, "\n  %s", e->msg);
+	}
+	if (np > 0) {
+		rc = err_set(e, AZ_EINVAL, "%s: nothing was imported; %d problem%s:%s%s", origin, np,
+			     np == 1 ? "" : "s", buf_str(&probs),
+			     np > IMPORT_MAX_PROBLEMS ? "\n  ..." : "");
+		goto out;
+	}
+	if (ninv == 0) {
+		rc = err_set(e, AZ_EINVAL, "%s: has a header but no raters", origin);
+		goto out;
+	}
+	rc = c->st->ops->invitations_add(c->st, inv, ninv, &bad, e);
+	if (rc == AZ_EDUP) {
+		rc = err_set(e, AZ_EDUP, "%s: nothing was imported; line %zu: %s is already invited "
+			     "to round %lld", origin, lines[bad], inv[bad].email, (long long)round_id);
+		goto out;
+	}
+	if (rc == AZ_OK)
+		*count = ninv;
+	goto out;
+fail_origin:
+	err_prefix(e, "%s: nothing was imported", origin);
+out:
+	buf_reset(&probs);
+	instrument_free(ins);
+	arena_free(a);
+	return rc;
+}
+
+int core_round_links(struct core *c, struct arena *a, int64_t round_id, struct link **out,
+		     size_t *n, struct err *e)
+{
+	struct round r;
+	struct invitation *inv;
+	struct link *links;
+	size_t ninv, k = 0;
+	int rc;
+
+	if ((rc = c->st->ops->round_get(c->st, a, round_id, &r, e)) != AZ_OK ||
+	    (rc = c->st->ops->invitation_list(c->st, a, round_id, &inv, &ninv, e)) != AZ_OK ||
+	    (rc = core_key(c, e)) != AZ_OK)
+		return rc;
+	if ((links = arena_calloc(a, ninv + 1, sizeof *links)) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	/* The leader's own link first, then the raters in the order added. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ninv; i++) {
+			char token[TOKEN_TEXT_LEN + 1];
+			int self = strcmp(inv[i].group_id, "self") == 0;
+
+			if (self != (pass == 0) || inv[i].state == INV_REVOKED)
+				continue;
+			if (token_derive(c->key, inv[i].nonce, token) != 0)
+				return err_set(e, AZ_ESTORE, "invitation %lld has a damaged nonce",
+					       (long long)inv[i].id);
+			links[k].group_id = inv[i].group_id;
+			links[k].name = inv[i].name;
+			links[k].email = inv[i].email;
+			links[k].url = arena_printf(a, "%s/r/%s", c->base_url, token);
+			k++;
+		}
+	}
+	if (a->failed)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	*out = links;
+	*n = k;
+	return AZ_OK;
+}

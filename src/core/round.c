@@ -1,0 +1,168 @@
+/* round.c — rounds: one leader, one frozen instrument, one period in which
+ * the environment answers. States move draft -> open -> closed -> released
+ * and never back. */
+#include "core.h"
+
+#include <string.h>
+
+#include "../util/text.h"
+#include "core_internal.h"
+
+int core_round_instrument(struct core *c, struct arena *a, const struct round *r,
+			  struct stored_instrument *stored, struct instrument **ins, struct err *e)
+{
+	struct buf problems;
+	int rc;
+
+	if ((rc = c->st->ops->instrument_get(c->st, a, r->instrument_id, stored, e)) != AZ_OK)
+		return rc;
+	buf_init(&problems);
+	rc = instrument_parse(stored->body, strlen(stored->body), "stored instrument", ins, &problems, NULL);
+	if (rc != AZ_OK)
+		err_set(e, AZ_ESTORE, "the instrument frozen with round %lld no longer loads: %.400s",
+			(long long)r->id, buf_str(&problems));
+	buf_reset(&problems);
+	return rc;
+}
+
+static int check_date(const char *d, const char *what, struct err *e)
+{
+	if (d != NULL && !date_valid(d))
+		return err_set(e, AZ_EINVAL, "%s must be a date written YYYY-MM-DD, not \"%.40s\"", what, d);
+	return AZ_OK;
+}
+
+int core_round_new(struct core *c, int64_t leader_id, const char *json, size_t len,
+		   const char *origin, const char *opens_on, const char *closes_on, int64_t *id,
+		   struct err *e)
+{
+	struct instrument *ins = NULL;
+	struct stored_instrument si = {0};
+	struct round r = {0};
+	struct invitation self = {0};
+	struct arena *a = NULL;
+	struct buf problems;
+	char digest[65];
+	int rc, np = 0;
+
+	buf_init(&problems);
+	if ((rc = check_date(opens_on, "the opening date", e)) != AZ_OK ||
+	    (rc = check_date(closes_on, "the closing date", e)) != AZ_OK)
+		return rc;
+	if (opens_on && closes_on && strcmp(opens_on, closes_on) > 0)
+		return err_set(e, AZ_EINVAL, "the round would close (%s) before it opens (%s)", closes_on, opens_on);
+	if (json == NULL) {
+		json = instrument_default_json;
+		len = instrument_default_json_len;
+		origin = "default instrument";
+	}
+	if (instrument_parse(json, len, origin, &ins, &problems, &np) != AZ_OK) {
+		rc = err_set(e, AZ_EINVAL, "the instrument has %d problem%s:\n%s", np, np == 1 ? "" : "s",
+			     buf_str(&problems));
+		/* Drop the trailing newline. */
+		if (e && e->msg[0] && e->msg[strlen(e->msg) - 1] == '\n')
+			e->msg[strlen(e->msg) - 1] = '\0';
+		goto out;
+	}
+	if ((a = arena_new()) == NULL) {
+		rc = err_set(e, AZ_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Stored as the text it was, byte for byte: the round is frozen to it. */
+	instrument_digest(json, len, digest);
+	si.key = ins->id;
+	si.version = ins->version;
+	si.digest = digest;
+	si.body = arena_strndup(a, json, len);
+	if (si.body == NULL) {
+		rc = err_set(e, AZ_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = core_invitation_make(c, a, 0, "self", NULL, NULL, &self, e)) != AZ_OK)
+		goto out;
+	r.leader_id = leader_id;
+	r.opens_on = opens_on;
+	r.closes_on = closes_on;
+	if ((rc = c->st->ops->round_add(c->st, &r, &si, &self, e)) != AZ_OK)
+		goto out;
+	*id = r.id;
+out:
+	buf_reset(&problems);
+	instrument_free(ins);
+	arena_free(a);
+	return rc;
+}
+
+int core_round_open(struct core *c, int64_t id, const char *closes_on, struct err *e)
+{
+	struct arena *a = arena_new();
+	struct round r;
+	char today[11];
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = check_date(closes_on, "the closing date", e)) != AZ_OK)
+		goto out;
+	if ((rc = c->st->ops->round_get(c->st, a, id, &r, e)) != AZ_OK)
+		goto out;
+	date_today(today);
+	if (closes_on == NULL)
+		closes_on = r.closes_on;
+	if (closes_on != NULL && strcmp(closes_on, today) < 0) {
+		rc = err_set(e, AZ_EINVAL, "the closing date %s has passed; give a later one with --closes",
+			     closes_on);
+		goto out;
+	}
+	rc = c->st->ops->round_transition(c->st, id, ROUND_DRAFT, ROUND_OPEN,
+					  r.opens_on ? NULL : today, closes_on, e);
+out:
+	arena_free(a);
+	return rc;
+}
+
+int core_round_close(struct core *c, int64_t id, struct err *e)
+{
+	return c->st->ops->round_transition(c->st, id, ROUND_OPEN, ROUND_CLOSED, NULL, NULL, e);
+}
+
+int core_round_release(struct core *c, int64_t id, struct err *e)
+{
+	return c->st->ops->round_transition(c->st, id, ROUND_CLOSED, ROUND_RELEASED, NULL, NULL, e);
+}
+
+int core_round_load(struct core *c, struct arena *a, int64_t id, struct round_view *v, struct err *e)
+{
+	struct group_count *counts;
+	size_t n;
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	if ((rc = c->st->ops->round_get(c->st, a, id, &v->round, e)) != AZ_OK ||
+	    (rc = c->st->ops->leader_get(c->st, a, v->round.leader_id, &v->leader, e)) != AZ_OK ||
+	    (rc = core_round_instrument(c, a, &v->round, &v->stored, &v->ins, e)) != AZ_OK ||
+	    (rc = c->st->ops->group_counts(c->st, a, id, &counts, &n, e)) != AZ_OK) {
+		round_view_reset(v);
+		return rc;
+	}
+	/* One count per group of the instrument, in its order, zeros included. */
+	v->counts = arena_calloc(a, (size_t)v->ins->ngroup, sizeof *v->counts);
+	if (v->counts == NULL) {
+		round_view_reset(v);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	v->ncount = (size_t)v->ins->ngroup;
+	for (int g = 0; g < v->ins->ngroup; g++) {
+		v->counts[g].group_id = v->ins->groups[g].id;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(counts[k].group_id, v->ins->groups[g].id) == 0)
+				v->counts[g] = counts[k];
+	}
+	return AZ_OK;
+}
+
+void round_view_reset(struct round_view *v)
+{
+	instrument_free(v->ins);
+	memset(v, 0, sizeof *v);
+}

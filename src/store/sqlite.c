@@ -1,0 +1,1344 @@
+/* sqlite.c — the SQLite backend of store.h.
+ *
+ * Connections come from a small pool so that readers on several threads
+ * never wait for each other (WAL mode lets them read while one writes).
+ * Writers are serialised by a mutex in the process, not by SQLite's busy
+ * handler: measured on a 2-core machine with 64 concurrent writers, the
+ * busy handler gave 0.6-0.75 s p99 against ~50 ms with a mutex. The busy
+ * timeout stays set for other processes (a CLI command beside a server).
+ *
+ * All SQL of this backend lives in this file. Every user value is bound.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/text.h"
+
+#define POOL_MAX 8
+#define STMT_CACHE 48
+
+/* A connection and the statements prepared on it, keyed by the address of
+ * their SQL text (every SQL string here is a static constant). */
+struct conn {
+	sqlite3 *db;
+	int nstmt;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmt[STMT_CACHE];
+};
+
+struct sq {
+	struct store base;         /* first: a struct store * is a struct sq * */
+	char *path;
+	pthread_mutex_t wlock;     /* the one writer of this process */
+	pthread_mutex_t plock;     /* guards the pool below */
+	pthread_cond_t pfree;
+	struct conn *idle[POOL_MAX];
+	int nidle, nopen;
+};
+
+/* ---- Migrations ------------------------------------------------------
+ * Numbered from 1, applied in order, each in its own transaction, recorded
+ * in schema_migrations. Never edit one that has shipped; add the next. */
+
+static const char *const migrations[] = {
+	/* 1: leaders, instruments, rounds, invitations, responses. Responses
+	 * and their answers are WITHOUT ROWID tables keyed by a random id, so
+	 * that not even their physical order follows the order of submission. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE leaders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  organisation TEXT NOT NULL,"
+	"  language TEXT NOT NULL CHECK (language IN ('nl', 'en')),"
+	"  created_at TEXT NOT NULL);"
+	"CREATE TABLE instruments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  digest TEXT NOT NULL UNIQUE,"
+	"  body TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE TABLE rounds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  leader_id INTEGER NOT NULL REFERENCES leaders(id),"
+	"  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('draft', 'open', 'closed', 'released')),"
+	"  opens_on TEXT,"
+	"  closes_on TEXT,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE INDEX rounds_leader ON rounds(leader_id);"
+	"CREATE TABLE invitations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  group_id TEXT NOT NULL,"
+	"  name TEXT,"
+	"  email TEXT,"
+	"  nonce TEXT NOT NULL,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL CHECK (state IN ('created', 'sent', 'opened', 'draft', 'submitted', 'revoked')),"
+	"  created_at TEXT NOT NULL,"
+	"  UNIQUE (round_id, email));"
+	"CREATE UNIQUE INDEX invitations_one_self ON invitations(round_id) WHERE group_id = 'self';"
+	"CREATE TABLE responses ("
+	"  id TEXT PRIMARY KEY,"
+	"  round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  group_id TEXT NOT NULL,"
+	"  submitted_on TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX responses_round ON responses(round_id);"
+	"CREATE TABLE answers ("
+	"  response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	"  item_id TEXT NOT NULL,"
+	"  score INTEGER CHECK (score BETWEEN 1 AND 11),"
+	"  PRIMARY KEY (response_id, item_id)) WITHOUT ROWID;"
+	"CREATE TABLE open_answers ("
+	"  response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,"
+	"  question_id TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  PRIMARY KEY (response_id, question_id)) WITHOUT ROWID;",
+};
+#define NMIGRATION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_sqlite_latest(void)
+{
+	return NMIGRATION;
+}
+
+/* ---- Connections and statements -------------------------------------- */
+
+static int db_fail(struct sq *s, sqlite3 *db, struct err *e)
+{
+	int code = sqlite3_extended_errcode(db);
+
+	if (code == SQLITE_NOTADB)
+		return err_set(e, AZ_ESCHEMA, "%s is not an aanwezig database (%s)",
+			       s->path, sqlite3_errmsg(db));
+	if (code == SQLITE_READONLY || (code & 0xff) == SQLITE_READONLY || code == SQLITE_CANTOPEN)
+		return err_set(e, AZ_EIO, "cannot write the database %s: %s", s->path, sqlite3_errmsg(db));
+	if ((code & 0xff) == SQLITE_FULL)
+		return err_set(e, AZ_EIO, "the disk holding %s is full", s->path);
+	return err_set(e, AZ_ESTORE, "database error: %s", sqlite3_errmsg(db));
+}
+
+static int conn_exec(struct sq *s, struct conn *c, const char *sql, struct err *e)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, c->db, e);
+	return AZ_OK;
+}
+
+static void conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < c->nstmt; i++)
+		sqlite3_finalize(c->stmt[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static int conn_new(struct sq *s, int create, struct conn **out, struct err *e)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc;
+
+	*out = NULL;
+	if (c == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(s->path, &c->db, flags, NULL) != SQLITE_OK) {
+		rc = err_set(e, AZ_EIO, "cannot open the database %s: %s", s->path,
+			     c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		conn_free(c);
+		return rc;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 5000);
+	/* WAL: readers never block the writer. FULL sync: an acknowledged
+	 * submission survives a power cut, not only a crash. secure_delete:
+	 * erased drafts and contacts are overwritten, not left in free pages. */
+	if ((rc = conn_exec(s, c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			    " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;", e)) != AZ_OK) {
+		conn_free(c);
+		return rc;
+	}
+	*out = c;
+	return AZ_OK;
+}
+
+/* Take a connection from the pool, opening one if fewer than POOL_MAX are
+ * open, otherwise waiting for one to come back. */
+static int conn_get(struct sq *s, struct conn **out, struct err *e)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->plock);
+	while (s->nidle == 0 && s->nopen == POOL_MAX)
+		pthread_cond_wait(&s->pfree, &s->plock);
+	if (s->nidle > 0) {
+		*out = s->idle[--s->nidle];
+		pthread_mutex_unlock(&s->plock);
+		return AZ_OK;
+	}
+	s->nopen++;
+	pthread_mutex_unlock(&s->plock);
+	if ((rc = conn_new(s, 0, out, e)) != AZ_OK) {
+		pthread_mutex_lock(&s->plock);
+		s->nopen--;
+		pthread_cond_signal(&s->pfree);
+		pthread_mutex_unlock(&s->plock);
+	}
+	return rc;
+}
+
+static void conn_put(struct sq *s, struct conn *c)
+{
+	pthread_mutex_lock(&s->plock);
+	s->idle[s->nidle++] = c;
+	pthread_cond_signal(&s->pfree);
+	pthread_mutex_unlock(&s->plock);
+}
+
+/* The prepared statement for sql on c, reset and with no bindings. */
+static sqlite3_stmt *stmt(struct sq *s, struct conn *c, const char *sql, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	for (int i = 0; i < c->nstmt; i++) {
+		if (c->stmt[i].sql == sql) {
+			st = c->stmt[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(s, c->db, e);
+		return NULL;
+	}
+	if (c->nstmt < STMT_CACHE) {
+		c->stmt[c->nstmt].sql = sql;
+		c->stmt[c->nstmt].st = st;
+		c->nstmt++;
+	} else {
+		/* Cache full: should not happen with this file's statement count. */
+		sqlite3_finalize(c->stmt[0].st);
+		c->stmt[0].sql = sql;
+		c->stmt[0].st = st;
+	}
+	return st;
+}
+
+/* Bind helpers: positions from 1. A NULL string binds SQL NULL. */
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+/* Column helpers: copies into the arena; NULL for SQL NULL. */
+static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t == NULL ? NULL : arena_strdup(a, (const char *)t);
+}
+
+/* Run a statement that returns no rows (or whose rows are ignored). */
+static int step_done(struct sq *s, struct conn *c, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return AZ_OK;
+}
+
+/* A write transaction: one connection, the process's write lock, BEGIN
+ * IMMEDIATE. w_end commits when rc is AZ_OK and rolls back otherwise. */
+static int w_begin(struct sq *s, struct conn **c, struct err *e)
+{
+	int rc;
+
+	if ((rc = conn_get(s, c, e)) != AZ_OK)
+		return rc;
+	pthread_mutex_lock(&s->wlock);
+	if ((rc = conn_exec(s, *c, "BEGIN IMMEDIATE", e)) != AZ_OK) {
+		pthread_mutex_unlock(&s->wlock);
+		conn_put(s, *c);
+	}
+	return rc;
+}
+
+static int w_end(struct sq *s, struct conn *c, int rc, struct err *e)
+{
+	if (rc == AZ_OK)
+		rc = conn_exec(s, c, "COMMIT", e);
+	if (rc != AZ_OK && !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&s->wlock);
+	conn_put(s, c);
+	return rc;
+}
+
+/* A read transaction, so that several queries see one snapshot. */
+static int r_begin(struct sq *s, struct conn **c, struct err *e)
+{
+	int rc;
+
+	if ((rc = conn_get(s, c, e)) != AZ_OK)
+		return rc;
+	if ((rc = conn_exec(s, *c, "BEGIN", e)) != AZ_OK)
+		conn_put(s, *c);
+	return rc;
+}
+
+static int r_end(struct sq *s, struct conn *c, int rc)
+{
+	sqlite3_exec(c->db, rc == AZ_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	conn_put(s, c);
+	return rc;
+}
+
+#define SQ(st) ((struct sq *)(st))
+
+/* ---- Migrations ------------------------------------------------------ */
+
+static const char SQL_MIGRATIONS_TABLE[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
+static const char SQL_SCHEMA_VERSION[] =
+	"SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_COUNT_TABLES[] =
+	"SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'"
+	" AND name NOT IN ('schema_migrations')";
+static const char SQL_HAS_MIGRATIONS[] =
+	"SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'";
+static const char SQL_RECORD_MIGRATION[] =
+	"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)";
+
+static int query_int(struct sq *s, struct conn *c, const char *sql, int64_t *out, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, sql, e);
+	int rc;
+
+	if (st == NULL)
+		return e->code;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return AZ_OK;
+}
+
+/* Bring the schema up to date. A database that has tables but no
+ * migration record is someone else's: refuse to touch it. */
+static int migrate(struct sq *s, struct conn *c, int create, struct err *e)
+{
+	int64_t have = 0, ntab = 0, hasmig = 0;
+	char now[21];
+	int rc;
+
+	if ((rc = query_int(s, c, SQL_HAS_MIGRATIONS, &hasmig, e)) != AZ_OK)
+		return rc;
+	if (!hasmig) {
+		if ((rc = query_int(s, c, SQL_COUNT_TABLES, &ntab, e)) != AZ_OK)
+			return rc;
+		if (ntab > 0)
+			return err_set(e, AZ_ESCHEMA, "%s is a SQLite database, but not one of aanwezig", s->path);
+		if (!create)
+			return err_set(e, AZ_ENOTFOUND, "%s is not an aanwezig database yet; "
+				       "create it with `aanwezig init --db %s`", s->path, s->path);
+	}
+	pthread_mutex_lock(&s->wlock);
+	rc = conn_exec(s, c, "BEGIN IMMEDIATE", e);
+	if (rc == AZ_OK)
+		rc = conn_exec(s, c, SQL_MIGRATIONS_TABLE, e);
+	if (rc == AZ_OK)
+		rc = query_int(s, c, SQL_SCHEMA_VERSION, &have, e);
+	if (rc == AZ_OK && have > NMIGRATION)
+		rc = err_set(e, AZ_ESCHEMA, "the database %s has schema version %lld, newer than this "
+			     "program knows (%d); use a newer aanwezig", s->path, (long long)have, NMIGRATION);
+	for (int v = (int)have + 1; rc == AZ_OK && v <= NMIGRATION; v++) {
+		sqlite3_stmt *st;
+		rc = conn_exec(s, c, migrations[v - 1], e);
+		if (rc == AZ_OK && (st = stmt(s, c, SQL_RECORD_MIGRATION, e)) == NULL)
+			rc = e->code;
+		if (rc == AZ_OK) {
+			time_now(now);
+			bind_int(st, 1, v);
+			bind_text(st, 2, now);
+			rc = step_done(s, c, st, e);
+		}
+		if (rc != AZ_OK)
+			err_prefix(e, "migration %d", v);
+	}
+	if (rc == AZ_OK)
+		rc = conn_exec(s, c, "COMMIT", e);
+	if (rc != AZ_OK && !sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&s->wlock);
+	return rc;
+}
+
+static int sq_schema_version(struct store *st, int *out, struct err *e)
+{
+	struct sq *s = SQ(st);
+	struct conn *c;
+	int64_t v = 0;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	rc = query_int(s, c, SQL_SCHEMA_VERSION, &v, e);
+	conn_put(s, c);
+	*out = (int)v;
+	return rc;
+}
+
+/* ---- Meta ------------------------------------------------------------ */
+
+static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?";
+static const char SQL_META_SET[] =
+	"INSERT INTO meta (key, value) VALUES (?, ?)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+static int sq_meta_get(struct store *stp, struct arena *a, const char *key, const char **out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_META_GET, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_text(st, 1, key);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*out = col_text(a, st, 0), rc = AZ_OK;
+		else if (rc == SQLITE_DONE)
+			rc = AZ_OK;
+		else
+			rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+static int sq_meta_set(struct store *stp, const char *key, const char *value, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_META_SET, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_text(st, 1, key);
+		bind_text(st, 2, value);
+		rc = step_done(s, c, st, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+/* ---- Leaders --------------------------------------------------------- */
+
+static const char SQL_LEADER_ADD[] =
+	"INSERT INTO leaders (name, email, organisation, language, created_at)"
+	" VALUES (?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_LEADER_GET[] =
+	"SELECT id, name, email, organisation, language, created_at FROM leaders WHERE id = ?";
+static const char SQL_LEADER_LIST[] =
+	"SELECT id, name, email, organisation, language, created_at FROM leaders ORDER BY id";
+
+static void leader_row(struct arena *a, sqlite3_stmt *st, struct leader *l)
+{
+	l->id = sqlite3_column_int64(st, 0);
+	l->name = col_text(a, st, 1);
+	l->email = col_text(a, st, 2);
+	l->organisation = col_text(a, st, 3);
+	l->language = col_text(a, st, 4);
+	l->created_at = col_text(a, st, 5);
+}
+
+static int sq_leader_add(struct store *stp, struct leader *l, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	char now[21];
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LEADER_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	time_now(now);
+	bind_text(st, 1, l->name);
+	bind_text(st, 2, l->email);
+	bind_text(st, 3, l->organisation);
+	bind_text(st, 4, l->language);
+	bind_text(st, 5, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(st, 0);
+		rc = AZ_OK;
+	} else if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = err_set(e, AZ_EDUP, "a leader with e-mail %s already exists", l->email);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_leader_get(struct store *stp, struct arena *a, int64_t id, struct leader *out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LEADER_GET, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		leader_row(a, st, out);
+		rc = AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, "there is no leader %lld", (long long)id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+/* Collect rows of a query into a growing arena array. row() fills one
+ * element from the current row. Binding happens before the call. */
+typedef void (*row_fn)(struct arena *a, sqlite3_stmt *st, void *elem);
+
+static int collect(struct sq *s, struct conn *c, sqlite3_stmt *st, struct arena *a,
+		   size_t elsize, row_fn row, void **out, size_t *n, struct err *e)
+{
+	size_t cap = 16, len = 0;
+	char *arr = arena_alloc(a, cap * elsize);
+	int rc;
+
+	while (arr != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			char *bigger = arena_alloc(a, 2 * cap * elsize);
+			if (bigger == NULL) {
+				arr = NULL;
+				break;
+			}
+			memcpy(bigger, arr, len * elsize);
+			arr = bigger;
+			cap *= 2;
+		}
+		memset(arr + len * elsize, 0, elsize);
+		row(a, st, arr + len * elsize);
+		len++;
+	}
+	if (arr == NULL || a->failed) {
+		sqlite3_reset(st);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	*out = arr;
+	*n = len;
+	return AZ_OK;
+}
+
+static void leader_row_v(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	leader_row(a, st, el);
+}
+
+static int sq_leader_list(struct store *stp, struct arena *a, struct leader **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LEADER_LIST, e)) == NULL)
+		rc = e->code;
+	else
+		rc = collect(s, c, st, a, sizeof **out, leader_row_v, (void **)out, n, e);
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Instruments ----------------------------------------------------- */
+
+static const char SQL_INSTR_FIND[] = "SELECT id FROM instruments WHERE digest = ?";
+static const char SQL_INSTR_ADD[] =
+	"INSERT INTO instruments (key, version, digest, body, created_at)"
+	" VALUES (?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_INSTR_GET[] =
+	"SELECT id, key, version, digest, body FROM instruments WHERE id = ?";
+
+/* Find or store an instrument text inside the caller's transaction. */
+static int instrument_put_in(struct sq *s, struct conn *c, const struct stored_instrument *in,
+			     const char *now, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = stmt(s, c, SQL_INSTR_FIND, e)) == NULL)
+		return e->code;
+	bind_text(st, 1, in->digest);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return AZ_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, c->db, e);
+	if ((st = stmt(s, c, SQL_INSTR_ADD, e)) == NULL)
+		return e->code;
+	bind_text(st, 1, in->key);
+	bind_text(st, 2, in->version);
+	bind_text(st, 3, in->digest);
+	bind_text(st, 4, in->body);
+	bind_text(st, 5, now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = AZ_OK;
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_instrument_get(struct store *stp, struct arena *a, int64_t id,
+			     struct stored_instrument *out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_INSTR_GET, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->key = col_text(a, st, 1);
+		out->version = col_text(a, st, 2);
+		out->digest = col_text(a, st, 3);
+		out->body = col_text(a, st, 4);
+		rc = a->failed ? err_set(e, AZ_ENOMEM, "out of memory") : AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, "there is no instrument %lld", (long long)id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Rounds ---------------------------------------------------------- */
+
+static const char SQL_ROUND_ADD[] =
+	"INSERT INTO rounds (leader_id, instrument_id, state, opens_on, closes_on, created_at)"
+	" VALUES (?, ?, 'draft', ?, ?, ?) RETURNING id";
+static const char SQL_ROUND_GET[] =
+	"SELECT id, leader_id, instrument_id, state, opens_on, closes_on, created_at"
+	" FROM rounds WHERE id = ?";
+static const char SQL_ROUND_LIST[] =
+	"SELECT id, leader_id, instrument_id, state, opens_on, closes_on, created_at"
+	" FROM rounds WHERE ? = 0 OR leader_id = ? ORDER BY id";
+static const char SQL_ROUND_STATE[] = "SELECT state FROM rounds WHERE id = ?";
+static const char SQL_ROUND_MOVE[] =
+	"UPDATE rounds SET state = ?, opens_on = COALESCE(?, opens_on),"
+	" closes_on = COALESCE(?, closes_on) WHERE id = ? AND state = ?";
+static const char SQL_LEADER_EXISTS[] = "SELECT COUNT(*) FROM leaders WHERE id = ?";
+
+static void round_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct round *r = el;
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->leader_id = sqlite3_column_int64(st, 1);
+	r->instrument_id = sqlite3_column_int64(st, 2);
+	r->state = round_state_parse((const char *)sqlite3_column_text(st, 3));
+	r->opens_on = col_text(a, st, 4);
+	r->closes_on = col_text(a, st, 5);
+	r->created_at = col_text(a, st, 6);
+}
+
+static const char SQL_INV_ADD[] =
+	"INSERT INTO invitations (round_id, group_id, name, email, nonce, token_hash, state, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'created', ?) RETURNING id";
+
+/* Insert one invitation inside the caller's transaction. */
+static int inv_insert(struct sq *s, struct conn *c, struct invitation *inv, const char *now, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, SQL_INV_ADD, e);
+	int rc;
+
+	if (st == NULL)
+		return e->code;
+	bind_int(st, 1, inv->round_id);
+	bind_text(st, 2, inv->group_id);
+	bind_text(st, 3, inv->name);
+	bind_text(st, 4, inv->email);
+	bind_text(st, 5, inv->nonce);
+	bind_text(st, 6, inv->token_hash);
+	bind_text(st, 7, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		inv->id = sqlite3_column_int64(st, 0);
+		inv->state = INV_CREATED;
+		rc = AZ_OK;
+	} else if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = err_set(e, AZ_EDUP, "%s is already invited to round %lld",
+			     inv->email ? inv->email : "the leader", (long long)inv->round_id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_round_add(struct store *stp, struct round *r, const struct stored_instrument *in,
+			struct invitation *self_inv, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int64_t have = 0;
+	char now[21];
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LEADER_EXISTS, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, r->leader_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (have == 0)
+		return w_end(s, c, err_set(e, AZ_ENOTFOUND, "there is no leader %lld",
+					   (long long)r->leader_id), e);
+	time_now(now);
+	if ((rc = instrument_put_in(s, c, in, now, &r->instrument_id, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_ROUND_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, r->leader_id);
+	bind_int(st, 2, r->instrument_id);
+	bind_text(st, 3, r->opens_on);
+	bind_text(st, 4, r->closes_on);
+	bind_text(st, 5, now);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->id = sqlite3_column_int64(st, 0);
+		r->state = ROUND_DRAFT;
+		rc = AZ_OK;
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	if (rc == AZ_OK) {
+		self_inv->round_id = r->id;
+		rc = inv_insert(s, c, self_inv, now, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_round_get(struct store *stp, struct arena *a, int64_t id, struct round *out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUND_GET, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		round_row(a, st, out);
+		rc = AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, "there is no round %lld", (long long)id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+static int sq_round_list(struct store *stp, struct arena *a, int64_t leader_id,
+			 struct round **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUND_LIST, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_int(st, 1, leader_id);
+		bind_int(st, 2, leader_id);
+		rc = collect(s, c, st, a, sizeof **out, round_row, (void **)out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+/* The state of round id inside a transaction: AZ_OK with *state, or
+ * AZ_ENOTFOUND. */
+static int round_state_in(struct sq *s, struct conn *c, int64_t id, int *state, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, SQL_ROUND_STATE, e);
+	int rc;
+
+	if (st == NULL)
+		return e->code;
+	bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*state = round_state_parse((const char *)sqlite3_column_text(st, 0));
+		rc = AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, "there is no round %lld", (long long)id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_round_transition(struct store *stp, int64_t id, int from, int to,
+			       const char *opens_on, const char *closes_on, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc, now_state = -1;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUND_MOVE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, round_state_name(to));
+	bind_text(st, 2, opens_on);
+	bind_text(st, 3, closes_on);
+	bind_int(st, 4, id);
+	bind_text(st, 5, round_state_name(from));
+	rc = step_done(s, c, st, e);
+	if (rc == AZ_OK && sqlite3_changes(c->db) == 0) {
+		rc = round_state_in(s, c, id, &now_state, e);
+		if (rc == AZ_OK)
+			rc = err_set(e, AZ_ESTATE, "round %lld is %s, not %s", (long long)id,
+				     round_state_name(now_state), round_state_name(from));
+	}
+	return w_end(s, c, rc, e);
+}
+
+/* ---- Invitations ----------------------------------------------------- */
+
+static const char SQL_INV_LIST[] =
+	"SELECT id, round_id, group_id, name, email, nonce, token_hash, state, created_at"
+	" FROM invitations WHERE round_id = ? ORDER BY id";
+static const char SQL_INV_BY_TOKEN[] =
+	"SELECT id, round_id, group_id, name, email, nonce, token_hash, state, created_at"
+	" FROM invitations WHERE token_hash = ?";
+static const char SQL_GROUP_COUNTS[] =
+	"SELECT group_id,"
+	" SUM(CASE WHEN state <> 'revoked' THEN 1 ELSE 0 END),"
+	" SUM(CASE WHEN state = 'submitted' THEN 1 ELSE 0 END)"
+	" FROM invitations WHERE round_id = ? GROUP BY group_id ORDER BY group_id";
+
+static void inv_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct invitation *v = el;
+
+	v->id = sqlite3_column_int64(st, 0);
+	v->round_id = sqlite3_column_int64(st, 1);
+	v->group_id = col_text(a, st, 2);
+	v->name = col_text(a, st, 3);
+	v->email = col_text(a, st, 4);
+	v->nonce = col_text(a, st, 5);
+	v->token_hash = col_text(a, st, 6);
+	v->state = invitation_state_parse((const char *)sqlite3_column_text(st, 7));
+	v->created_at = col_text(a, st, 8);
+}
+
+static int sq_invitations_add(struct store *stp, struct invitation *inv, size_t n, size_t *bad, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	char now[21];
+	int rc, state = -1;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	time_now(now);
+	for (size_t i = 0; rc == AZ_OK && i < n; i++) {
+		if (i == 0 || inv[i].round_id != inv[i - 1].round_id) {
+			if ((rc = round_state_in(s, c, inv[i].round_id, &state, e)) != AZ_OK)
+				break;
+			if (state != ROUND_DRAFT && state != ROUND_OPEN) {
+				rc = err_set(e, AZ_ESTATE, "round %lld is %s; raters can only be added "
+					     "while it is draft or open", (long long)inv[i].round_id,
+					     round_state_name(state));
+				break;
+			}
+		}
+		rc = inv_insert(s, c, &inv[i], now, e);
+		if (rc == AZ_EDUP && bad != NULL)
+			*bad = i;
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_invitation_list(struct store *stp, struct arena *a, int64_t round_id,
+			      struct invitation **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_INV_LIST, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_int(st, 1, round_id);
+		rc = collect(s, c, st, a, sizeof **out, inv_row, (void **)out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+static int sq_invitation_by_token(struct store *stp, struct arena *a, const char *token_hash,
+				  struct invitation *out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_INV_BY_TOKEN, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	bind_text(st, 1, token_hash);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		inv_row(a, st, out);
+		rc = AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, "no invitation has this link");
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+static void count_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct group_count *g = el;
+
+	g->group_id = col_text(a, st, 0);
+	g->invited = sqlite3_column_int(st, 1);
+	g->submitted = sqlite3_column_int(st, 2);
+}
+
+static int sq_group_counts(struct store *stp, struct arena *a, int64_t round_id,
+			   struct group_count **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_GROUP_COUNTS, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_int(st, 1, round_id);
+		rc = collect(s, c, st, a, sizeof **out, count_row, (void **)out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Responses ------------------------------------------------------- */
+
+static const char SQL_INV_FOR_SUBMIT[] =
+	"SELECT i.state, i.round_id, i.group_id, r.state FROM invitations i"
+	" JOIN rounds r ON r.id = i.round_id WHERE i.id = ?";
+static const char SQL_INV_SUBMITTED[] =
+	"UPDATE invitations SET state = 'submitted' WHERE id = ?";
+static const char SQL_RESPONSE_ADD[] =
+	"INSERT INTO responses (id, round_id, group_id, submitted_on) VALUES (?, ?, ?, ?)";
+static const char SQL_ANSWER_ADD[] =
+	"INSERT INTO answers (response_id, item_id, score) VALUES (?, ?, ?)";
+static const char SQL_OPEN_ADD[] =
+	"INSERT INTO open_answers (response_id, question_id, body) VALUES (?, ?, ?)";
+static const char SQL_RESPONSE_LIST[] =
+	"SELECT id, group_id, submitted_on FROM responses WHERE round_id = ? ORDER BY id";
+static const char SQL_ANSWER_LIST[] =
+	"SELECT a.response_id, a.item_id, a.score FROM answers a"
+	" JOIN responses r ON r.id = a.response_id WHERE r.round_id = ?"
+	" ORDER BY a.response_id, a.item_id";
+static const char SQL_OPEN_LIST[] =
+	"SELECT o.response_id, o.question_id, o.body FROM open_answers o"
+	" JOIN responses r ON r.id = o.response_id WHERE r.round_id = ?"
+	" ORDER BY o.response_id, o.question_id";
+
+/* Check, inside the transaction, that the invitation may submit now. */
+static int submit_allowed(struct sq *s, struct conn *c, int64_t inv_id, const struct response *r,
+			  struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, SQL_INV_FOR_SUBMIT, e);
+	int rc, inv_state, round_state;
+
+	if (st == NULL)
+		return e->code;
+	bind_int(st, 1, inv_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? err_set(e, AZ_ENOTFOUND, "no invitation has this link")
+				       : db_fail(s, c->db, e);
+		sqlite3_reset(st);
+		return rc;
+	}
+	inv_state = invitation_state_parse((const char *)sqlite3_column_text(st, 0));
+	round_state = round_state_parse((const char *)sqlite3_column_text(st, 3));
+	if (sqlite3_column_int64(st, 1) != r->round_id ||
+	    strcmp((const char *)sqlite3_column_text(st, 2), r->group_id) != 0)
+		rc = err_set(e, AZ_EINVAL, "the response does not belong to this invitation");
+	else if (inv_state == INV_SUBMITTED)
+		rc = err_set(e, AZ_ESTATE, "the answers for this link are already in");
+	else if (inv_state == INV_REVOKED)
+		rc = err_set(e, AZ_ESTATE, "this link has been withdrawn");
+	else if (round_state != ROUND_OPEN)
+		rc = err_set(e, AZ_ESTATE, "the round is %s, not open", round_state_name(round_state));
+	else
+		rc = AZ_OK;
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_response_submit(struct store *stp, int64_t inv_id, const struct response *r, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((rc = submit_allowed(s, c, inv_id, r, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_INV_SUBMITTED, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, inv_id);
+	if ((rc = step_done(s, c, st, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_RESPONSE_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, r->id);
+	bind_int(st, 2, r->round_id);
+	bind_text(st, 3, r->group_id);
+	bind_text(st, 4, r->submitted_on);
+	if ((rc = step_done(s, c, st, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	for (size_t i = 0; rc == AZ_OK && i < r->nanswer; i++) {
+		if ((st = stmt(s, c, SQL_ANSWER_ADD, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_text(st, 1, r->id);
+		bind_text(st, 2, r->answers[i].item_id);
+		if (r->answers[i].score > 0)
+			bind_int(st, 3, r->answers[i].score);
+		rc = step_done(s, c, st, e);
+	}
+	for (size_t i = 0; rc == AZ_OK && i < r->ntext; i++) {
+		if ((st = stmt(s, c, SQL_OPEN_ADD, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_text(st, 1, r->id);
+		bind_text(st, 2, r->texts[i].question_id);
+		bind_text(st, 3, r->texts[i].text);
+		rc = step_done(s, c, st, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+/* Rows of answers or open answers, before they are handed to responses. */
+struct arow {
+	const char *response_id;
+	const char *key;
+	const char *text;
+	int score;
+};
+
+static void answer_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct arow *r = el;
+
+	r->response_id = col_text(a, st, 0);
+	r->key = col_text(a, st, 1);
+	r->score = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 2);
+}
+
+static void open_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct arow *r = el;
+
+	r->response_id = col_text(a, st, 0);
+	r->key = col_text(a, st, 1);
+	r->text = col_text(a, st, 2);
+}
+
+static void response_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct response *r = el;
+
+	r->id = col_text(a, st, 0);
+	r->group_id = col_text(a, st, 1);
+	r->submitted_on = col_text(a, st, 2);
+}
+
+static int sq_response_list(struct store *stp, struct arena *a, int64_t round_id,
+			    struct response **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	struct response *resp = NULL;
+	struct arow *ans = NULL, *txt = NULL;
+	size_t nresp = 0, nans = 0, ntxt = 0, ia = 0, it = 0;
+	int rc;
+
+	if ((rc = r_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_RESPONSE_LIST, e)) == NULL)
+		return r_end(s, c, e->code);
+	bind_int(st, 1, round_id);
+	if ((rc = collect(s, c, st, a, sizeof *resp, response_row, (void **)&resp, &nresp, e)) != AZ_OK)
+		return r_end(s, c, rc);
+	if ((st = stmt(s, c, SQL_ANSWER_LIST, e)) == NULL)
+		return r_end(s, c, e->code);
+	bind_int(st, 1, round_id);
+	if ((rc = collect(s, c, st, a, sizeof *ans, answer_row, (void **)&ans, &nans, e)) != AZ_OK)
+		return r_end(s, c, rc);
+	if ((st = stmt(s, c, SQL_OPEN_LIST, e)) == NULL)
+		return r_end(s, c, e->code);
+	bind_int(st, 1, round_id);
+	if ((rc = collect(s, c, st, a, sizeof *txt, open_row, (void **)&txt, &ntxt, e)) != AZ_OK)
+		return r_end(s, c, rc);
+	/* All three lists are ordered by response id: hand out the slices. */
+	for (size_t i = 0; i < nresp; i++) {
+		struct response *r = &resp[i];
+		size_t a0 = ia, t0 = it;
+
+		r->round_id = round_id;
+		while (ia < nans && strcmp(ans[ia].response_id, r->id) == 0)
+			ia++;
+		while (it < ntxt && strcmp(txt[it].response_id, r->id) == 0)
+			it++;
+		r->nanswer = ia - a0;
+		r->answers = arena_calloc(a, r->nanswer + 1, sizeof *r->answers);
+		r->ntext = it - t0;
+		r->texts = arena_calloc(a, r->ntext + 1, sizeof *r->texts);
+		if (r->answers == NULL || r->texts == NULL)
+			return r_end(s, c, err_set(e, AZ_ENOMEM, "out of memory"));
+		for (size_t k = 0; k < r->nanswer; k++) {
+			r->answers[k].item_id = ans[a0 + k].key;
+			r->answers[k].score = ans[a0 + k].score;
+		}
+		for (size_t k = 0; k < r->ntext; k++) {
+			r->texts[k].question_id = txt[t0 + k].key;
+			r->texts[k].text = txt[t0 + k].text;
+		}
+	}
+	*out = resp;
+	*n = nresp;
+	return r_end(s, c, AZ_OK);
+}
+
+/* ---- Opening and closing --------------------------------------------- */
+
+static void sq_close(struct store *stp)
+{
+	struct sq *s = SQ(stp);
+
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->nidle; i++)
+		conn_free(s->idle[i]);
+	pthread_mutex_destroy(&s->wlock);
+	pthread_mutex_destroy(&s->plock);
+	pthread_cond_destroy(&s->pfree);
+	free(s->path);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+	.version = STORE_OPS_VERSION,
+	.name = "sqlite",
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.leader_add = sq_leader_add,
+	.leader_get = sq_leader_get,
+	.leader_list = sq_leader_list,
+	.instrument_get = sq_instrument_get,
+	.round_add = sq_round_add,
+	.round_get = sq_round_get,
+	.round_list = sq_round_list,
+	.round_transition = sq_round_transition,
+	.invitations_add = sq_invitations_add,
+	.invitation_list = sq_invitation_list,
+	.invitation_by_token = sq_invitation_by_token,
+	.group_counts = sq_group_counts,
+	.response_submit = sq_response_submit,
+	.response_list = sq_response_list,
+};
+
+/* Say clearly why a database file can't be used, before SQLite would
+ * say it less clearly. */
+static int check_path(const char *path, enum store_mode mode, struct err *e)
+{
+	struct stat sb;
+	char dir[4096];
+	const char *slash;
+
+	if (path[0] == '\0')
+		return err_set(e, AZ_EINVAL, "the database path is empty");
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return err_set(e, AZ_EIO, "cannot use the database %s: %s", path, strerror(errno));
+		if (mode == STORE_EXISTING)
+			return err_set(e, AZ_ENOTFOUND, "the database %s does not exist; "
+				       "create it with `aanwezig init --db %s`", path, path);
+	} else if (!S_ISREG(sb.st_mode)) {
+		return err_set(e, AZ_EIO, "the database %s is not a regular file", path);
+	} else if (access(path, R_OK | W_OK) != 0) {
+		return err_set(e, AZ_EIO, "cannot write the database %s: %s", path, strerror(errno));
+	}
+	/* WAL mode needs to create files beside the database. */
+	slash = strrchr(path, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK | X_OK) != 0)
+		return err_set(e, AZ_EIO, "cannot write in the folder %s of the database: %s",
+			       dir, strerror(errno));
+	return AZ_OK;
+}
+
+int store_sqlite_open(const char *path, enum store_mode mode, struct store **out, struct err *e)
+{
+	struct sq *s;
+	struct conn *c;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_path(path, mode, e)) != AZ_OK)
+		return rc;
+	if ((s = calloc(1, sizeof *s)) == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	s->base.ops = &sqlite_ops;
+	pthread_mutex_init(&s->wlock, NULL);
+	pthread_mutex_init(&s->plock, NULL);
+	pthread_cond_init(&s->pfree, NULL);
+	if ((rc = conn_new(s, mode == STORE_CREATE, &c, e)) != AZ_OK) {
+		sq_close(&s->base);
+		return rc;
+	}
+	s->nopen = 1;
+	if ((rc = migrate(s, c, mode == STORE_CREATE, e)) != AZ_OK) {
+		conn_free(c);
+		s->nopen = 0;
+		sq_close(&s->base);
+		return rc;
+	}
+	conn_put(s, c);
+	*out = &s->base;
+	return AZ_OK;
+}

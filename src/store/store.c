@@ -1,0 +1,50 @@
+/* store.c — picking a backend and the names of states. */
+#include "store.h"
+
+#include <string.h>
+
+static const char *const round_states[] = {"draft", "open", "closed", "released"};
+static const char *const inv_states[] = {"created", "sent", "opened", "draft", "submitted", "revoked"};
+
+int store_open(const char *target, enum store_mode mode, struct store **out, struct err *e)
+{
+	*out = NULL;
+	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
+		return err_set(e, AZ_EINVAL, "PostgreSQL is not supported by this build yet; "
+			       "give a SQLite database file");
+	return store_sqlite_open(target, mode, out, e);
+}
+
+void store_close(struct store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+static int parse(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *round_state_name(int state)
+{
+	return state >= 0 && state < 4 ? round_states[state] : "?";
+}
+
+int round_state_parse(const char *s)
+{
+	return parse(round_states, 4, s);
+}
+
+const char *invitation_state_name(int state)
+{
+	return state >= 0 && state < 6 ? inv_states[state] : "?";
+}
+
+int invitation_state_parse(const char *s)
+{
+	return parse(inv_states, 6, s);
+}

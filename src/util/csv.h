@@ -1,0 +1,39 @@
+/* csv.h — a strict reader for small CSV files that people make by hand or
+ * with a spreadsheet (RFC 4180, plus what Dutch spreadsheets do: a byte
+ * order mark, CRLF line ends, ';' as the separator).
+ *
+ * The whole file is in memory; csv_open() checks it once (size, NUL bytes,
+ * UTF-8) and picks the separator from the header line. csv_next() hands out
+ * one record at a time with fields copied into the caller's arena. Every
+ * error names the line (and where useful the column) it was found on.
+ */
+#ifndef AZ_CSV_H
+#define AZ_CSV_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "err.h"
+
+#define CSV_MAX_BYTES   (4u << 20)   /* a rater list is never this big */
+#define CSV_MAX_RECORD  4096         /* bytes in one record */
+#define CSV_MAX_FIELDS  64
+
+struct csv_reader {
+	const char *p;     /* next unread byte */
+	const char *end;
+	size_t line;       /* physical line number of p, from 1 */
+	char sep;          /* ',' or ';' */
+};
+
+/* Prepare to read data[0..n). Fails (AZ_EINVAL, message with the line)
+ * when the data is too large, contains NUL bytes or is not UTF-8. */
+int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e);
+
+/* Read the next record. Returns 1 with *fields (arena-allocated, n of them)
+ * and *line (where the record starts), 0 at the end, or -1 with *e set.
+ * Blank lines are skipped. */
+int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
+	     size_t *line, struct err *e);
+
+#endif

@@ -1,0 +1,42 @@
+/* text.h — small checks and conversions on user text: UTF-8, e-mail
+ * addresses, dates, identifiers. Pure functions, no allocation unless said.
+ */
+#ifndef AZ_TEXT_H
+#define AZ_TEXT_H
+
+#include <stddef.h>
+
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
+ * code points above U+10FFFF), else 0. */
+int utf8_valid(const char *s, size_t n);
+
+/* 1 when s contains an ASCII control character other than tab, CR or LF
+ * (or any of those when allow_newlines is 0). */
+int text_has_control(const char *s, int allow_newlines);
+
+/* Check a human-entered e-mail address and write its normal form (trimmed,
+ * lower-cased) to out (size outsz). Returns 0 when it is acceptable, or -1
+ * with a short reason in *why. Deliberately simpler than RFC 5321: one '@',
+ * a non-empty local part of printable characters without quotes, spaces
+ * or angle brackets, a domain of letters, digits, hyphens and dots with at
+ * least one dot, at most 254 bytes in all. */
+int email_normalise(const char *in, char *out, size_t outsz, const char **why);
+
+/* 1 when s is a valid calendar date written YYYY-MM-DD, else 0. */
+int date_valid(const char *s);
+
+/* Today's date in UTC as YYYY-MM-DD into out[11]. */
+void date_today(char out[11]);
+/* The current UTC time as YYYY-MM-DDTHH:MM:SSZ into out[21]. */
+void time_now(char out[21]);
+
+/* 1 when s is an identifier as used in instruments: 1..max bytes of
+ * [a-z0-9_] starting with a letter (lower) or [A-Z0-9-_] starting with a
+ * letter or digit (upper). */
+int ident_lower(const char *s, size_t max);
+int ident_upper(const char *s, size_t max);
+
+/* Trim ASCII spaces and tabs at both ends, in place; returns s. */
+char *text_trim(char *s);
+
+#endif

@@ -1,0 +1,75 @@
+/* token.c — see token.h. All randomness comes from libsodium. */
+#include "token.h"
+
+#include <sodium.h>
+#include <string.h>
+
+int token_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+void token_random_bytes(unsigned char *out, size_t n)
+{
+	randombytes_buf(out, n);
+}
+
+void token_random_hex(char out[TOKEN_HEX_LEN + 1])
+{
+	unsigned char raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, TOKEN_HEX_LEN + 1, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
+int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		 char out[TOKEN_TEXT_LEN + 1])
+{
+	unsigned char nonce[TOKEN_BYTES], tok[TOKEN_BYTES];
+	size_t got = 0;
+	/* Domain separation: the same key may later derive other secrets. */
+	static const char label[] = "aanwezig link v1";
+	crypto_generichash_state st;
+
+	if (strlen(nonce_hex) != TOKEN_HEX_LEN ||
+	    sodium_hex2bin(nonce, sizeof nonce, nonce_hex, TOKEN_HEX_LEN,
+			   NULL, &got, NULL) != 0 || got != sizeof nonce)
+		return -1;
+	crypto_generichash_init(&st, key, TOKEN_KEY_BYTES, sizeof tok);
+	crypto_generichash_update(&st, (const unsigned char *)label, sizeof label - 1);
+	crypto_generichash_update(&st, nonce, sizeof nonce);
+	crypto_generichash_final(&st, tok, sizeof tok);
+	sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, tok, sizeof tok,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(tok, sizeof tok);
+	return 0;
+}
+
+void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, TOKEN_HASH_HEX_LEN + 1, h, sizeof h);
+}
+
+int token_well_formed(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n != TOKEN_TEXT_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int token_equal(const char *a, const char *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The command line itself: help, usage errors, and databases that can't
+# be used.
+. "$(dirname "$0")/lib.sh"
+DB=$T/c.db
+
+test_case "help is there on every level"
+for args in "--help" "help" "leader --help" "leader add --help" "leader list --help" \
+            "round --help" "round new --help" "round open --help" "round close --help" \
+            "round release --help" "round list --help" "round show --help" "round links --help" \
+            "round export --help" "rater --help" "rater add --help" "rater import --help" \
+            "response --help" "response submit --help" "instrument --help" \
+            "instrument check --help" "instrument show --help" "init --help" "demo --help"; do
+  # shellcheck disable=SC2086
+  run aanwezig $args
+  [ "$rc" -eq 0 ] || _bad "aanwezig $args exits $rc"
+  printf '%s' "$out" | grep -q "Usage" || _bad "aanwezig $args prints no usage"
+done
+
+test_case "a wrong command line exits 2 and says where to find help"
+run aanwezig frobnicate
+expect_rc 2; expect_err "unknown command"
+run aanwezig leader add --name X --bogus 1
+expect_rc 2; expect_err "unknown option --bogus"; expect_err "aanwezig leader add --help"
+run aanwezig round show abc
+expect_rc 2; expect_err "positive whole number"
+run aanwezig round show -- -3
+expect_rc 2
+run aanwezig round open
+expect_rc 2; expect_err "which round"
+run aanwezig leader add --name
+expect_rc 2; expect_err "needs a value"
+run aanwezig
+
+test_case "a missing database is named, with how to create it"
+run aanwezig --db "$T/none.db" leader list
+expect_rc 1; expect_err "does not exist"; expect_err "aanwezig init --db"
+
+test_case "init never overwrites"
+run aanwezig --db "$DB" init
+expect_rc 0
+run aanwezig --db "$DB" init
+expect_rc 1; expect_err "already exists"
+
+test_case "init in a folder that does not exist fails cleanly"
+run aanwezig --db "$T/no/such/dir/x.db" init
+expect_rc 1
+[ -e "$T/no/such/dir/x.db.key" ] && _bad "left a key behind"
+
+test_case "a file that is not a database is refused"
+echo "hello, I am a text file" > "$T/text.db"
+run aanwezig --db "$T/text.db" leader list
+expect_rc 1; expect_err "not an aanwezig database"
+
+test_case "another program's SQLite database is refused and left alone"
+sqlite3 "$T/other.db" "create table t(x); insert into t values (1);"
+run aanwezig --db "$T/other.db" leader list
+expect_rc 1; expect_err "not one of aanwezig"
+expect_eq "$(sqlite3 "$T/other.db" "select count(*) from sqlite_schema")" "1"
+
+test_case "a database of a newer schema is refused"
+cp "$DB" "$T/newer.db"; cp "$DB.key" "$T/newer.db.key"
+sqlite3 "$T/newer.db" "insert into schema_migrations values (99, 'x')"
+run aanwezig --db "$T/newer.db" leader list
+expect_rc 1; expect_err "newer than this program"
+
+test_case "migrations are recorded"
+expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1"
+expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
+
+test_case "a leader with bad input is refused and nothing is stored"
+run aanwezig --db "$DB" leader add --name "A" --email "not-an-address" --organisation "O"
+expect_rc 1; expect_err "must contain exactly one @"
+run aanwezig --db "$DB" leader add --name "" --email "a@b.example" --organisation "O"
+expect_rc 1; expect_err "the name is empty"
+run aanwezig --db "$DB" leader add --name $'Bad\x1bName' --email "a@b.example" --organisation "O"
+expect_rc 1; expect_err "control character"
+run aanwezig --db "$DB" leader add --name "A" --email "a@b.example" --organisation "O" --language de
+expect_rc 1; expect_err "nl or en"
+run aanwezig --db "$DB" leader add --name "$(head -c 300 /dev/zero | tr '\0' x)" --email "a@b.example" --organisation "O"
+expect_rc 1; expect_err "longer than"
+expect_eq "$(sqlite3 "$DB" "select count(*) from leaders")" "0"
+run aanwezig --db "$DB" leader add --name "A" --email "a@b.example" --organisation "O"
+expect_rc 0
+run aanwezig --db "$DB" leader add --name "B" --email "A@B.example" --organisation "O"
+expect_rc 1; expect_err "already exists"
+
+test_case "a round with bad dates or an unknown leader is refused"
+run aanwezig --db "$DB" round new --leader 1 --closes 2026-02-30
+expect_rc 1; expect_err "YYYY-MM-DD"
+run aanwezig --db "$DB" round new --leader 1 --opens 2030-01-10 --closes 2030-01-01
+expect_rc 1; expect_err "before it opens"
+run aanwezig --db "$DB" round new --leader 42
+expect_rc 1; expect_err "no leader 42"
+run aanwezig --db "$DB" round show 42
+expect_rc 1; expect_err "no round 42"
+expect_eq "$(sqlite3 "$DB" "select count(*) from rounds")" "0"
+expect_eq "$(sqlite3 "$DB" "select count(*) from instruments")" "0"
+
+test_case "a round with a broken instrument is refused with every problem"
+printf '{"format": 1, "id": "x", "version": "1", "languages": ["nl"],\n "titel": {}}\n' > bad.json
+run aanwezig --db "$DB" round new --leader 1 --instrument bad.json
+expect_rc 1; expect_err "unknown key \"titel\""; expect_err "\"scales\" is missing"
+expect_eq "$(sqlite3 "$DB" "select count(*) from rounds")" "0"
+
+test_case "a round can use its own instrument file, frozen at the start"
+sed 's/"version": "2026.1"/"version": "2026.1-local"/' "$REPO/instruments/default.json" > mine.json
+run aanwezig --db "$DB" round new --leader 1 --instrument mine.json
+expect_rc 0
+sed -i 's/"threshold": 3/"threshold": 4/' mine.json
+run aanwezig --db "$DB" round show 1
+expect_out "2026.1-local"
+expect_eq "$(sqlite3 "$DB" "select count(*) from instruments where body like '%\"threshold\": 3%'")" "1"
+
+test_case "a missing link key is named when links are needed"
+mv "$DB.key" "$DB.key.away"
+run aanwezig --db "$DB" round links 1
+expect_rc 1; expect_err "link key"
+mv "$DB.key.away" "$DB.key"
+echo "short" > "$T/dmg.key"
+run aanwezig --db "$DB" --key-file "$T/dmg.key" round links 1
+expect_rc 1; expect_err "damaged"
+
+finish
