@@ -73,3 +73,13 @@ check:
 
 clean:
 	rm -rf build
+
+# Benchmarks (bench/): each prints its own figures and ratios against a
+# baseline run in the same process.
+.PHONY: bench
+bench: $(O)/bench/store_writers
+	$(O)/bench/store_writers
+
+$(O)/bench/%: bench/%.c $(O)/libaanwezig.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(O)/libaanwezig.a $(LDFLAGS) $(LDLIBS)
