@@ -609,14 +609,23 @@ int instrument_parse(const char *text, size_t n, const char *origin,
 		     struct instrument **out, struct buf *problems, int *nproblem)
 {
 	struct vctx v = {.origin = origin, .out = problems};
+	size_t bad_at;
 	json_error_t jerr;
 	json_t *root;
 
 	*out = NULL;
 	if (nproblem)
 		*nproblem = 0;
-	if (!utf8_valid(text, n)) {
-		bad(&v, "$", "the file is not valid UTF-8");
+	if ((bad_at = utf8_invalid_at(text, n)) != n) {
+		/* Name the place, as jansson does for syntax errors. */
+		size_t line = 1, col = 1;
+		for (size_t i = 0; i < bad_at; i++, col++)
+			if (text[i] == '\n')
+				line++, col = 0;
+		v.nproblem++;
+		if (problems)
+			buf_printf(problems, "%s:%zu:%zu: the file is not valid UTF-8 (save it as UTF-8)\n",
+				   origin, line, col);
 		goto fail;
 	}
 	root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);

@@ -5,13 +5,21 @@
 
 #include "text.h"
 
-/* The line on which offset off of data lies, counting from 1. */
-static size_t line_of(const char *data, size_t off)
+/* 1 when the byte at p (before end) ends a line: LF, or a CR not followed
+ * by LF (a file saved as "CSV (Macintosh)"). The CR of a CRLF does not, so
+ * that every kind of line end counts once. */
+static int line_end(const char *p, const char *end)
+{
+	return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n'));
+}
+
+/* The line on which offset off of data[0..n) lies, counting from 1. */
+static size_t line_of(const char *data, size_t n, size_t off)
 {
 	size_t line = 1;
 
 	for (size_t i = 0; i < off; i++)
-		if (data[i] == '\n')
+		if (line_end(data + i, data + n))
 			line++;
 	return line;
 }
@@ -26,12 +34,12 @@ int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e)
 	if ((nul = memchr(data, '\0', n)) != NULL)
 		return err_set(e, AZ_EINVAL,
 			       "line %zu: contains a NUL byte; is this a spreadsheet file rather than CSV?",
-			       line_of(data, (size_t)(nul - data)));
+			       line_of(data, n, (size_t)(nul - data)));
 	if (!utf8_valid(data, n)) {
 		/* Find the first bad line for the message. */
 		size_t start = 0, line = 1;
 		for (size_t i = 0; i <= n; i++) {
-			if (i == n || data[i] == '\n') {
+			if (i == n || line_end(data + i, data + n)) {
 				if (!utf8_valid(data + start, i - start))
 					break;
 				start = i + 1;
@@ -49,11 +57,12 @@ int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e)
 	r->end = data + n;
 	r->line = 1;
 	/* The separator: ';' when the first line has one outside quotes and
-	 * no comma, as spreadsheets in Dutch locales write it. */
+	 * no comma, as spreadsheets in Dutch locales write it. The first line
+	 * ends at a LF or CR outside quotes. */
 	r->sep = ',';
 	{
 		int inq = 0, semi = 0, comma = 0;
-		for (const char *q = data; q < r->end && (inq || *q != '\n'); q++) {
+		for (const char *q = data; q < r->end && (inq || (*q != '\n' && *q != '\r')); q++) {
 			if (*q == '"')
 				inq = !inq;
 			else if (!inq && *q == ';')
@@ -86,7 +95,7 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 
 	/* Skip blank lines. */
 	while (p < r->end && (*p == '\n' || *p == '\r')) {
-		if (*p == '\n')
+		if (line_end(p, r->end))
 			r->line++;
 		p++;
 	}
@@ -115,7 +124,7 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 					p++;
 					break;
 				}
-				if (*p == '\n')
+				if (line_end(p, r->end))
 					r->line++;
 				if (field_put(fb, &flen, *p++))
 					goto toolong;
@@ -131,7 +140,8 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 					goto toolong;
 			}
 		}
-		reclen += (size_t)(p - fstart) + 1;
+		/* The record's bytes so far, separators included, line end not. */
+		reclen += (size_t)(p - fstart);
 		if (reclen > CSV_MAX_RECORD)
 			goto toolong;
 		if (nf == CSV_MAX_FIELDS)
@@ -144,6 +154,7 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 		nf++;
 		if (p < r->end && *p == r->sep) {
 			p++;
+			reclen++;
 			continue;
 		}
 		if (p < r->end && *p == '\r') {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-int utf8_valid(const char *str, size_t n)
+size_t utf8_invalid_at(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -24,20 +24,25 @@ int utf8_valid(const char *str, size_t n)
 		} else if ((c & 0xF8) == 0xF0) {
 			need = 3; cp = c & 0x07; min = 0x10000;
 		} else {
-			return 0;
+			return i;
 		}
 		if (n - i <= need)
-			return 0;
+			return i;
 		for (unsigned k = 1; k <= need; k++) {
 			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
+				return i;
 			cp = (cp << 6) | (s[i + k] & 0x3F);
 		}
 		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
+			return i;
 		i += need + 1;
 	}
-	return 1;
+	return n;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	return utf8_invalid_at(s, n) == n;
 }
 
 int text_has_control(const char *s, int allow_newlines)
@@ -82,6 +87,8 @@ int email_normalise(const char *in, char *out, size_t outsz, const char **why)
 		return *why = "is empty", -1;
 	if (n > 254 || n >= outsz)
 		return *why = "is longer than 254 characters", -1;
+	if (!utf8_valid(in + b, n))
+		return *why = "is not valid UTF-8 text", -1;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in[b + i];
 		if (c == '@') {

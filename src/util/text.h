@@ -9,9 +9,12 @@
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
  * code points above U+10FFFF), else 0. */
 int utf8_valid(const char *s, size_t n);
+/* The offset of the first byte of s[0..n) that does not start a valid
+ * UTF-8 sequence, or n when all of it is valid. */
+size_t utf8_invalid_at(const char *s, size_t n);
 
-/* 1 when s contains an ASCII control character other than tab, CR or LF
- * (or any of those when allow_newlines is 0). */
+/* 1 when s contains an ASCII control character (below 0x20, or DEL).
+ * Tab is always allowed; CR and LF only when allow_newlines is set. */
 int text_has_control(const char *s, int allow_newlines);
 
 /* Check a human-entered e-mail address and write its normal form (trimmed,
@@ -22,7 +25,8 @@ int text_has_control(const char *s, int allow_newlines);
  * least one dot, at most 254 bytes in all. */
 int email_normalise(const char *in, char *out, size_t outsz, const char **why);
 
-/* 1 when s is a valid calendar date written YYYY-MM-DD, else 0. */
+/* 1 when s is a valid calendar date written YYYY-MM-DD in the year 2000
+ * or later (earlier dates are typing errors here), else 0. */
 int date_valid(const char *s);
 
 /* Today's date in UTC as YYYY-MM-DD into out[11]. */

@@ -1,0 +1,143 @@
+/* testutil.h — what every unit test includes first.
+ *
+ * cmocka.h needs stdarg.h, stddef.h, setjmp.h and stdint.h before it, in
+ * that order; this header pulls them in so that a test file starts with
+ * one include. It also holds the few helpers that more than one test file
+ * can use: a substring assertion, a fixed-seed PRNG, a one-place text
+ * replacement, and a minimal valid instrument to build broken ones from.
+ *
+ * Everything here is static inline so that a test file that does not use a
+ * helper gets no "unused function" warning (the build uses -Werror).
+ */
+#ifndef AZ_TESTUTIL_H
+#define AZ_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fail the test unless needle occurs in haystack; the message shows both
+ * and the failure points at the caller's line. */
+#define assert_contains(haystack, needle) \
+	test_assert_contains((haystack), (needle), __FILE__, __LINE__)
+
+static inline void test_assert_contains(const char *haystack, const char *needle,
+					const char *file, int line)
+{
+	if (haystack != NULL && strstr(haystack, needle) != NULL)
+		return;
+	print_error("expected to find\n    %s\nin\n    %s\n", needle,
+		    haystack != NULL ? haystack : "(null)");
+	_fail(file, line);
+}
+
+/* xorshift32: a small PRNG of our own, so that a randomised test runs the
+ * same on every machine and libc. *s is the state (never 0). */
+static inline uint32_t test_rand(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+/* A number in [lo, hi] from test_rand. */
+static inline int test_rand_int(uint32_t *s, int lo, int hi)
+{
+	return lo + (int)(test_rand(s) % (uint32_t)(hi - lo + 1));
+}
+
+/* Number of '\n' in s: problems and messages are one per line. */
+static inline int test_count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A new copy (free() it) of text with the one occurrence of from replaced
+ * by to. Fails the test when from does not occur exactly once, so that a
+ * test never silently edits nothing or the wrong place. */
+static inline char *test_replace(const char *text, const char *from, const char *to)
+{
+	const char *hit = strstr(text, from);
+	size_t nfrom = strlen(from), nto = strlen(to), n = strlen(text);
+	char *out;
+
+	if (hit == NULL || nfrom == 0) {
+		print_error("test_replace: \"%s\" not found\n", from);
+		fail();
+	}
+	if (strstr(hit + 1, from) != NULL) {
+		print_error("test_replace: \"%s\" occurs more than once\n", from);
+		fail();
+	}
+	out = malloc(n - nfrom + nto + 1);
+	assert_non_null(out);
+	memcpy(out, text, (size_t)(hit - text));
+	memcpy(out + (hit - text), to, nto);
+	memcpy(out + (hit - text) + nto, hit + nfrom, n - (size_t)(hit - text) - nfrom + 1);
+	return out;
+}
+
+/* The smallest instrument that passes validation, and uses every kind of
+ * thing once: two languages, a scale of three points, an arena, two
+ * dimensions (a role and a theme), one section with two items (one tagged
+ * with the arena) and one open question, the self group and one rater
+ * group. Every JSON line is one C line, so the line numbers in the comments
+ * are those a syntax error reports. Strings that tests replace are unique. */
+static inline const char *test_mini_instrument(void)
+{
+	return
+	/*  1 */ "{\n"
+	/*  2 */ "  \"format\": 1,\n"
+	/*  3 */ "  \"id\": \"mini\",\n"
+	/*  4 */ "  \"version\": \"1\",\n"
+	/*  5 */ "  \"languages\": [\"nl\", \"en\"],\n"
+	/*  6 */ "  \"title\": {\"nl\": \"Mini\", \"en\": \"Mini\"},\n"
+	/*  7 */ "  \"subject\": {\"nl\": \"de secretaris\", \"en\": \"the secretary\"},\n"
+	/*  8 */ "  \"anonymity_note\": {\"nl\": \"Geen namen.\", \"en\": \"No names.\"},\n"
+	/*  9 */ "  \"scales\": [\n"
+	/* 10 */ "    {\"id\": \"freq\", \"cannot_judge\": {\"nl\": \"weet niet\", \"en\": \"cannot judge\"},\n"
+	/* 11 */ "     \"points\": [\n"
+	/* 12 */ "      {\"value\": 1, \"label\": {\"nl\": \"nooit\", \"en\": \"never\"}},\n"
+	/* 13 */ "      {\"value\": 2, \"label\": {\"nl\": \"vaak\", \"en\": \"often\"}},\n"
+	/* 14 */ "      {\"value\": 3, \"label\": {\"nl\": \"altijd\", \"en\": \"always\"}}]}\n"
+	/* 15 */ "  ],\n"
+	/* 16 */ "  \"arenas\": [\n"
+	/* 17 */ "    {\"id\": \"bv\", \"code\": \"BV\", \"label\": {\"nl\": \"bedrijfsvoering\", \"en\": \"operations\"}}\n"
+	/* 18 */ "  ],\n"
+	/* 19 */ "  \"dimensions\": [\n"
+	/* 20 */ "    {\"id\": \"rol\", \"kind\": \"role\", \"scale\": \"freq\", \"label\": {\"nl\": \"Rol\", \"en\": \"Role\"}},\n"
+	/* 21 */ "    {\"id\": \"thema\", \"kind\": \"theme\", \"scale\": \"freq\", \"label\": {\"nl\": \"Thema\", \"en\": \"Theme\"}}\n"
+	/* 22 */ "  ],\n"
+	/* 23 */ "  \"sections\": [\n"
+	/* 24 */ "    {\"id\": \"deel\", \"title\": {\"nl\": \"Deel\", \"en\": \"Part\"},\n"
+	/* 25 */ "     \"items\": [\n"
+	/* 26 */ "      {\"id\": \"ROL1\", \"dimension\": \"rol\", \"arena\": \"bv\",\n"
+	/* 27 */ "       \"rater\": {\"nl\": \"De secretaris stuurt.\", \"en\": \"The secretary steers.\"},\n"
+	/* 28 */ "       \"self\": {\"nl\": \"Ik stuur.\", \"en\": \"I steer.\"}},\n"
+	/* 29 */ "      {\"id\": \"THE1\", \"dimension\": \"thema\",\n"
+	/* 30 */ "       \"rater\": {\"nl\": \"De secretaris vertelt.\", \"en\": \"The secretary tells.\"},\n"
+	/* 31 */ "       \"self\": {\"nl\": \"Ik vertel.\", \"en\": \"I tell.\"}}],\n"
+	/* 32 */ "     \"open\": [\n"
+	/* 33 */ "      {\"id\": \"tip\", \"audience\": \"rater\", \"text\": {\"nl\": \"Een tip?\", \"en\": \"A tip?\"}}]}\n"
+	/* 34 */ "  ],\n"
+	/* 35 */ "  \"groups\": [\n"
+	/* 36 */ "    {\"id\": \"self\", \"self\": true, \"label\": {\"nl\": \"Zelf\", \"en\": \"Self\"}},\n"
+	/* 37 */ "    {\"id\": \"mt\", \"label\": {\"nl\": \"Managementteam\", \"en\": \"Management team\"}, \"threshold\": 3}\n"
+	/* 38 */ "  ]\n"
+	/* 39 */ "}\n";
+}
+
+#endif
