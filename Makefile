@@ -10,7 +10,7 @@
 
 O    ?= build
 SAN  ?= 0
-PKGS := sqlite3 libsodium jansson
+PKGS := sqlite3 libsodium jansson libmicrohttpd
 
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -28,8 +28,12 @@ endif
 
 LIB_SRC := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC := $(wildcard src/cli/*.c)
-GEN_SRC := $(O)/gen/default_instrument.c
-LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/gen/default_instrument.o
+# Served under /static/, in the order pages link them: theme tokens, the
+# components, then our own overrides.
+STATIC_FILES := $(sort $(wildcard web/vendor/utrecht/*.css)) $(wildcard web/css/*.css)
+PO_FILES := po/nl.po po/en.po
+GEN_OBJ := $(O)/gen/default_instrument.o $(O)/gen/static_files.o $(O)/gen/i18n_table.o
+LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(GEN_OBJ)
 CLI_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
@@ -57,8 +61,24 @@ $(O)/gen/default_instrument.c: instruments/default.json $(O)/embed
 	@mkdir -p $(dir $@)
 	$(O)/embed instrument_default_json $< $@
 
-$(O)/gen/default_instrument.o: $(O)/gen/default_instrument.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+$(O)/embed_static: tools/embed_static.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(O)/po2c: tools/po2c.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(O)/gen/static_files.c: $(STATIC_FILES) $(O)/embed_static Makefile
+	@mkdir -p $(dir $@)
+	$(O)/embed_static $@ $(STATIC_FILES)
+
+$(O)/gen/i18n_table.c: $(PO_FILES) $(O)/po2c
+	@mkdir -p $(dir $@)
+	$(O)/po2c $@ i18n_nl po/nl.po i18n_en po/en.po
+
+$(O)/gen/%.o: $(O)/gen/%.c
+	$(CC) $(CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c tests/unit/testutil.h $(O)/libaanwezig.a
 	@mkdir -p $(dir $@)

@@ -90,7 +90,8 @@ static int demo_clear(const char *db, const char *key, struct err *e)
 int cmd_demo(int argc, char **argv, struct cli *g)
 {
 	const char *listen = "127.0.0.1:8080", *pos[1], *db, *key;
-	const struct opt opts[] = {{"listen", &listen, NULL}, {NULL, NULL, NULL}};
+	int no_serve = 0;
+	const struct opt opts[] = {{"listen", &listen, NULL}, {"no-serve", NULL, &no_serve}, {NULL, NULL, NULL}};
 	struct core c;
 	struct err e = {0};
 	struct demo_result d;
@@ -105,12 +106,13 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 	if ((rc = cli_parse(argc, argv, opts, g, "demo", pos, 0, &npos, &help)) != 0)
 		return rc;
 	if (help)
-		return puts("Usage: aanwezig demo [--db FILE] [--listen ADDR:PORT]\n\n"
+		return puts("Usage: aanwezig demo [--db FILE] [--listen ADDR:PORT] [--no-serve]\n\n"
 			    "Creates a fresh demo database (default " DEMO_DEFAULT_DB ") for the fictional\n"
 			    "Gemeente Dijkwaard: one secretary, an open round with raters in every\n"
-			    "group, generated answers and one link left unanswered. It then prints\n"
-			    "every personal link. An earlier demo database at FILE is replaced; any\n"
-			    "other file there is left alone."), 0;
+			    "group, generated answers and one link left unanswered. It prints every\n"
+			    "personal link and serves the pages behind them at --listen (default\n"
+			    "127.0.0.1:8080) until stopped; --no-serve stops after printing. An\n"
+			    "earlier demo database at FILE is replaced; any other file is left alone."), 0;
 	if (listen_url(listen, url, sizeof url) != 0)
 		return cli_usage("demo", "--listen must be ADDRESS:PORT, such as 127.0.0.1:8080");
 	db = g->db ? g->db : DEMO_DEFAULT_DB;
@@ -136,14 +138,18 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 	for (size_t i = 0; i < n; i++)
 		printf("%s\t%s\t%s\n", l[i].group_id, l[i].name ? l[i].name : "Marieke van Dalen (leader)",
 		       l[i].url);
-	printf("\nLook around with:\n"
+	printf("\nOpen the leader's link, or the unanswered one (Femke Hoekstra), in a browser.\n"
+	       "Look around on the command line with:\n"
 	       "  aanwezig --db %s round show %lld\n"
-	       "  aanwezig --db %s instrument show\n"
-	       "This version has no web server yet: the links are ready to be handed out,\n"
-	       "and answers can be handed in with `aanwezig response submit`.\n",
+	       "  aanwezig --db %s instrument show\n\n",
 	       db, (long long)d.round_id, db);
+	fflush(stdout);
 out:
 	core_close(&c);
 	arena_free(a);
+	if (rc == 0 && !no_serve) {
+		g->base_url = url;
+		rc = cli_serve(g, db, listen, 0);
+	}
 	return rc;
 }

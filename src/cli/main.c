@@ -17,6 +17,8 @@ static const char usage[] =
 	"Commands:\n"
 	"  init                      create a new, empty database\n"
 	"  demo                      create a demo database for a fictional municipality\n"
+	"                            and serve it\n"
+	"  serve                     the web server: the questionnaire behind the links\n"
 	"  leader add|list           the leaders whose profile is made\n"
 	"  round new|open|close|release|list|show|links|export\n"
 	"                            rounds of feedback for one leader\n"
@@ -44,6 +46,7 @@ static const struct {
 	{"rater", cmd_rater},
 	{"response", cmd_response},
 	{"instrument", cmd_instrument},
+	{"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

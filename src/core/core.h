@@ -113,6 +113,42 @@ int core_submission_parse(struct arena *a, const char *json, size_t n, struct su
  * answer against the frozen instrument and the invitee's audience. */
 int core_submit(struct core *c, const char *token, const struct submission *s, struct err *e);
 
+/* ---- The questionnaire behind a personal link ---- */
+
+/* Everything a page behind a link needs. */
+struct link_view {
+	struct invitation inv;
+	struct round round;
+	struct leader leader;
+	struct instrument *ins;          /* freed by link_view_reset */
+	int audience;                    /* AUD_SELF for the leader's own link */
+	int group;                       /* index into ins->groups */
+	struct submission draft;         /* the answers so far (empty when none) */
+	int draft_page;                  /* where the draft was last saved */
+	char csrf[TOKEN_TEXT_LEN + 1];   /* the forms' CSRF token */
+};
+
+/* Open the invitation behind token with its round, leader, instrument and
+ * draft. AZ_ENOTFOUND for an unknown or malformed token. */
+int core_link_open(struct core *c, struct arena *a, const char *token, struct link_view *v,
+		   struct err *e);
+void link_view_reset(struct link_view *v);
+/* 1 when given is the CSRF token of v (constant time). */
+int core_link_csrf_ok(const struct link_view *v, const char *given);
+/* Merge the answers of one page into the draft and store it; page is where
+ * the rater is going next. The draft in v is updated too. */
+int core_link_save(struct core *c, struct arena *a, struct link_view *v, const struct submission *s,
+		   int page, struct err *e);
+/* Hand in the draft as the response. */
+int core_link_submit(struct core *c, struct arena *a, struct link_view *v, struct err *e);
+/* The draft's answer to item id: -1 not answered, 0 cannot judge, 1.. */
+int link_answer(const struct link_view *v, const char *item_id);
+/* The draft's answer to open question id, or NULL. */
+const char *link_open_text(const struct link_view *v, const char *question_id);
+/* Parse a stored draft (answers JSON with "page"). */
+int core_draft_parse(struct arena *a, const char *json, size_t n, struct submission *out, int *page,
+		     struct err *e);
+
 /* ---- Export ---- */
 
 /* The round's raw answers as long CSV (leader,round,rater,group,item,

@@ -21,4 +21,9 @@ int core_check_name(const char *s, const char *what, struct err *e);
 int core_invitation_make(struct core *c, struct arena *a, int64_t round_id, const char *group,
 			 const char *name, const char *email, struct invitation *out, struct err *e);
 
+/* Check a submission against the instrument and the invitee's audience
+ * and store it (strings in a). */
+int core_submit_checked(struct core *c, struct arena *a, const struct invitation *inv,
+			const struct instrument *ins, const struct submission *s, struct err *e);
+
 #endif

@@ -13,8 +13,10 @@
 #include "../util/text.h"
 #include "core_internal.h"
 
-int core_submission_parse(struct arena *a, const char *json, size_t n, struct submission *out,
-			  struct err *e)
+/* Parse answers JSON; a "page" member is accepted (into *page) only when
+ * page is not NULL, as in a stored draft. */
+static int submission_parse(struct arena *a, const char *json, size_t n, struct submission *out,
+			    int *page, struct err *e)
 {
 	json_error_t jerr;
 	json_t *root, *ans, *open, *v;
@@ -30,6 +32,10 @@ int core_submission_parse(struct arena *a, const char *json, size_t n, struct su
 		goto out;
 	}
 	json_object_foreach(root, key, v) {
+		if (page != NULL && strcmp(key, "page") == 0) {
+			*page = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+			continue;
+		}
 		if (strcmp(key, "answers") != 0 && strcmp(key, "open") != 0) {
 			rc = err_set(e, AZ_EINVAL, "unknown key \"%.40s\"; expected \"answers\" and \"open\"", key);
 			goto out;
@@ -78,6 +84,19 @@ int core_submission_parse(struct arena *a, const char *json, size_t n, struct su
 out:
 	json_decref(root);
 	return rc;
+}
+
+int core_submission_parse(struct arena *a, const char *json, size_t n, struct submission *out,
+			  struct err *e)
+{
+	return submission_parse(a, json, n, out, NULL, e);
+}
+
+int core_draft_parse(struct arena *a, const char *json, size_t n, struct submission *out, int *page,
+		     struct err *e)
+{
+	*page = 0;
+	return submission_parse(a, json, n, out, page, e);
 }
 
 /* Build the full, checked answer list: one entry per item, in the
@@ -143,6 +162,25 @@ static int texts_check(const struct instrument *ins, int audience, struct arena 
 	return AZ_OK;
 }
 
+int core_submit_checked(struct core *c, struct arena *a, const struct invitation *inv,
+			const struct instrument *ins, const struct submission *s, struct err *e)
+{
+	struct response resp = {0};
+	char id[TOKEN_HEX_LEN + 1], today[11];
+	int rc, audience = strcmp(inv->group_id, "self") == 0 ? AUD_SELF : AUD_RATER;
+
+	if ((rc = answers_check(ins, a, s, &resp, e)) != AZ_OK ||
+	    (rc = texts_check(ins, audience, a, s, &resp, e)) != AZ_OK)
+		return rc;
+	token_random_hex(id);
+	date_today(today);
+	resp.id = id;
+	resp.round_id = inv->round_id;
+	resp.group_id = inv->group_id;
+	resp.submitted_on = today;
+	return c->st->ops->response_submit(c->st, inv->id, &resp, e);
+}
+
 int core_submit(struct core *c, const char *token, const struct submission *s, struct err *e)
 {
 	struct arena *a = arena_new();
@@ -150,9 +188,8 @@ int core_submit(struct core *c, const char *token, const struct submission *s, s
 	struct stored_instrument si;
 	struct invitation inv;
 	struct round r;
-	struct response resp = {0};
-	char hash[TOKEN_HASH_HEX_LEN + 1], id[TOKEN_HEX_LEN + 1], today[11];
-	int rc, audience;
+	char hash[TOKEN_HASH_HEX_LEN + 1];
+	int rc;
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
@@ -166,17 +203,7 @@ int core_submit(struct core *c, const char *token, const struct submission *s, s
 	    (rc = c->st->ops->round_get(c->st, a, inv.round_id, &r, e)) != AZ_OK ||
 	    (rc = core_round_instrument(c, a, &r, &si, &ins, e)) != AZ_OK)
 		goto out;
-	audience = strcmp(inv.group_id, "self") == 0 ? AUD_SELF : AUD_RATER;
-	if ((rc = answers_check(ins, a, s, &resp, e)) != AZ_OK ||
-	    (rc = texts_check(ins, audience, a, s, &resp, e)) != AZ_OK)
-		goto out;
-	token_random_hex(id);
-	date_today(today);
-	resp.id = id;
-	resp.round_id = inv.round_id;
-	resp.group_id = inv.group_id;
-	resp.submitted_on = today;
-	rc = c->st->ops->response_submit(c->st, inv.id, &resp, e);
+	rc = core_submit_checked(c, a, &inv, ins, s, e);
 out:
 	instrument_free(ins);
 	arena_free(a);

@@ -108,6 +108,11 @@ static const char *const migrations[] = {
 	"  question_id TEXT NOT NULL,"
 	"  body TEXT NOT NULL,"
 	"  PRIMARY KEY (response_id, question_id)) WITHOUT ROWID;",
+	/* 2: drafts of the questionnaire, one per invitation, gone on submit. */
+	"CREATE TABLE drafts ("
+	"  invitation_id INTEGER PRIMARY KEY REFERENCES invitations(id) ON DELETE CASCADE,"
+	"  body TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);",
 };
 #define NMIGRATION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1047,6 +1052,13 @@ static const char SQL_INV_FOR_SUBMIT[] =
 	" JOIN rounds r ON r.id = i.round_id WHERE i.id = ?";
 static const char SQL_INV_SUBMITTED[] =
 	"UPDATE invitations SET state = 'submitted' WHERE id = ?";
+static const char SQL_DRAFT_DROP[] = "DELETE FROM drafts WHERE invitation_id = ?";
+static const char SQL_DRAFT_GET[] = "SELECT body FROM drafts WHERE invitation_id = ?";
+static const char SQL_DRAFT_PUT[] =
+	"INSERT INTO drafts (invitation_id, body, updated_at) VALUES (?, ?, ?)"
+	" ON CONFLICT (invitation_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
+static const char SQL_INV_DRAFTING[] =
+	"UPDATE invitations SET state = 'draft' WHERE id = ? AND state IN ('created', 'sent', 'opened')";
 static const char SQL_RESPONSE_ADD[] =
 	"INSERT INTO responses (id, round_id, group_id, submitted_on) VALUES (?, ?, ?, ?)";
 static const char SQL_ANSWER_ADD[] =
@@ -1114,6 +1126,11 @@ static int sq_response_submit(struct store *stp, int64_t inv_id, const struct re
 	bind_int(st, 1, inv_id);
 	if ((rc = step_done(s, c, st, e)) != AZ_OK)
 		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_DRAFT_DROP, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, inv_id);
+	if ((rc = step_done(s, c, st, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
 	if ((st = stmt(s, c, SQL_RESPONSE_ADD, e)) == NULL)
 		return w_end(s, c, e->code, e);
 	bind_text(st, 1, r->id);
@@ -1139,6 +1156,66 @@ static int sq_response_submit(struct store *stp, int64_t inv_id, const struct re
 		bind_text(st, 3, r->texts[i].text);
 		rc = step_done(s, c, st, e);
 	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_draft_get(struct store *stp, struct arena *a, int64_t inv_id, const char **body,
+			struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*body = NULL;
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_DRAFT_GET, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	bind_int(st, 1, inv_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*body = col_text(a, st, 0), rc = AZ_OK;
+	else if (rc == SQLITE_DONE)
+		rc = AZ_OK;
+	else
+		rc = db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+static int sq_draft_save(struct store *stp, int64_t inv_id, int64_t round_id, const char *group_id,
+			 const char *body, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	struct response probe = {0};
+	char now[21];
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	/* The same checks as a submission: open round, unused invitation. */
+	probe.round_id = round_id;
+	probe.group_id = group_id;
+	if ((rc = submit_allowed(s, c, inv_id, &probe, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_DRAFT_PUT, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	time_now(now);
+	bind_int(st, 1, inv_id);
+	bind_text(st, 2, body);
+	bind_text(st, 3, now);
+	if ((rc = step_done(s, c, st, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_INV_DRAFTING, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, inv_id);
+	rc = step_done(s, c, st, e);
 	return w_end(s, c, rc, e);
 }
 
@@ -1273,6 +1350,8 @@ static const struct store_ops sqlite_ops = {
 	.group_counts = sq_group_counts,
 	.response_submit = sq_response_submit,
 	.response_list = sq_response_list,
+	.draft_get = sq_draft_get,
+	.draft_save = sq_draft_save,
 };
 
 /* Say clearly why a database file can't be used, before SQLite would

@@ -148,6 +148,13 @@ struct store_ops {
 	/* Every response of a round with its answers, ordered by response id
 	 * (random, so neither by invitee nor by time). */
 	int (*response_list)(struct store *st, struct arena *a, int64_t round_id, struct response **out, size_t *n, struct err *e);
+
+	/* The questionnaire in progress for an invitation (*body NULL when
+	 * none). draft_save checks what response_submit checks, stores the
+	 * body and marks the invitation "draft"; response_submit deletes it. */
+	int (*draft_get)(struct store *st, struct arena *a, int64_t invitation_id, const char **body, struct err *e);
+	int (*draft_save)(struct store *st, int64_t invitation_id, int64_t round_id, const char *group_id,
+			  const char *body, struct err *e);
 };
 
 struct store {

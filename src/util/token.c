@@ -23,13 +23,12 @@ void token_random_hex(char out[TOKEN_HEX_LEN + 1])
 	sodium_memzero(raw, sizeof raw);
 }
 
-int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
-		 char out[TOKEN_TEXT_LEN + 1])
+/* keyed BLAKE2b(label || nonce), 16 bytes, base64url. */
+static int derive(const unsigned char key[TOKEN_KEY_BYTES], const char *label, const char *nonce_hex,
+		  char out[TOKEN_TEXT_LEN + 1])
 {
 	unsigned char nonce[TOKEN_BYTES], tok[TOKEN_BYTES];
 	size_t got = 0;
-	/* Domain separation: the same key may later derive other secrets. */
-	static const char label[] = "aanwezig link v1";
 	crypto_generichash_state st;
 
 	if (strlen(nonce_hex) != TOKEN_HEX_LEN ||
@@ -37,13 +36,26 @@ int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex
 			   NULL, &got, NULL) != 0 || got != sizeof nonce)
 		return -1;
 	crypto_generichash_init(&st, key, TOKEN_KEY_BYTES, sizeof tok);
-	crypto_generichash_update(&st, (const unsigned char *)label, sizeof label - 1);
+	crypto_generichash_update(&st, (const unsigned char *)label, strlen(label));
 	crypto_generichash_update(&st, nonce, sizeof nonce);
 	crypto_generichash_final(&st, tok, sizeof tok);
 	sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, tok, sizeof tok,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(tok, sizeof tok);
 	return 0;
+}
+
+/* The labels separate the secrets one key derives. */
+int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		 char out[TOKEN_TEXT_LEN + 1])
+{
+	return derive(key, "aanwezig link v1", nonce_hex, out);
+}
+
+int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		      char out[TOKEN_TEXT_LEN + 1])
+{
+	return derive(key, "aanwezig csrf v1", nonce_hex, out);
 }
 
 void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1])

@@ -32,6 +32,12 @@ void token_random_bytes(unsigned char *out, size_t n);
 int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
 		 char out[TOKEN_TEXT_LEN + 1]);
 
+/* The CSRF token of the forms of an invitation: derived like the link
+ * token but under another label, so it is bound to the invitation, needs
+ * no state, and gives nothing away about the link. */
+int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		      char out[TOKEN_TEXT_LEN + 1]);
+
 /* The hash under which a token is stored and looked up: BLAKE2b-256 of the
  * token text, as 64 hex digits plus NUL. */
 void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1]);

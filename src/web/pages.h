@@ -1,0 +1,47 @@
+/* pages.h — page functions and the shared page chrome.
+ *
+ * A page function reads top to bottom: parameters (already validated by
+ * the router), one call into the core, render. It builds the whole reply
+ * in res->body; nothing is sent until it returns.
+ */
+#ifndef AZ_WEB_PAGES_H
+#define AZ_WEB_PAGES_H
+
+#include "../render/html.h"
+#include "web.h"
+
+/* The translation of msgid into the request's language (i18n.c). msgid
+ * is English; po/nl.po holds the Dutch. */
+const char *tr(const char *lang, const char *msgid);
+#define T(req, msgid) tr((req)->lang, msgid)
+/* Marks a msgid that is translated later (passed to page_error, say). */
+#define N_(msgid) msgid
+
+/* Start and end an HTML page with the site's header and footer. title is
+ * text (escaped here). lang_base is the path (with query, without lang)
+ * that the language switch links to, or NULL for none. */
+void page_begin(struct request *req, struct reply *res, const char *title, const char *lang_base);
+void page_end(struct request *req, struct reply *res);
+/* A complete error page with status and a message in the user's language
+ * (title and text are msgids). */
+void page_error(struct request *req, struct reply *res, int status, const char *title,
+		const char *text);
+
+/* Pages. */
+void page_healthz(struct request *req, struct reply *res);
+void page_static(struct request *req, struct reply *res);
+void page_home(struct request *req, struct reply *res);
+void page_rater_get(struct request *req, struct reply *res);
+void page_rater_post(struct request *req, struct reply *res);
+
+/* Static files embedded at build time (build/gen/static_files.c). */
+struct static_file {
+	const char *path;          /* "/static/..." */
+	const char *type;          /* Content-Type */
+	const unsigned char *data;
+	size_t len;
+};
+extern const struct static_file static_files[];
+extern const size_t static_files_len;
+
+#endif

@@ -1,0 +1,251 @@
+/* router.c — the declarative route table and the one place its rules are
+ * checked: method, path, and every accepted parameter with its validator.
+ * Parameters a route does not declare are dropped before its page runs;
+ * a declared one with an invalid value fails the request with 400.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/text.h"
+#include "pages.h"
+
+enum validator {
+	V_NONE,
+	V_INT,      /* 0..max */
+	V_SCORE,    /* 1..11 or "x" (kan ik niet beoordelen) */
+	V_TEXT,     /* UTF-8, at most max bytes (a page may set a lower limit) */
+	V_LANG,     /* nl or en */
+	V_WORD,     /* [a-z]+, at most max bytes */
+	V_TOKEN     /* base64url, at most max bytes */
+};
+
+struct param_spec {
+	const char *name;
+	int prefix;      /* name is a prefix: "a_" matches a_OMG1 */
+	int validator;
+	size_t max;
+};
+
+typedef void (*page_fn)(struct request *req, struct reply *res);
+
+struct route {
+	int method;                        /* HTTP_GET also serves HEAD */
+	const char *path;                  /* exact, or a prefix ending in '/' with arg */
+	int has_arg;                       /* the rest of the path is req->arg */
+	page_fn page;
+	const struct param_spec *query;    /* NULL-terminated, may be NULL */
+	const struct param_spec *form;
+};
+
+static const struct param_spec q_lang[] = {{"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec q_rater[] = {
+	{"p", 0, V_INT, 100}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_rater[] = {
+	{"csrf", 0, V_TOKEN, 64},
+	{"step", 0, V_INT, 100},
+	{"go", 0, V_WORD, 16},
+	{"a_", 1, V_SCORE, 2},
+	{"o_", 1, V_TEXT, 16384},
+	{NULL, 0, 0, 0}};
+
+static const struct route routes[] = {
+	{HTTP_GET, "/", 0, page_home, q_lang, NULL},
+	{HTTP_GET, "/healthz", 0, page_healthz, NULL, NULL},
+	{HTTP_GET, "/static/", 1, page_static, NULL, NULL},
+	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL},
+	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater},
+};
+
+const char *http_query(const struct request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nquery; i++)
+		if (strcmp(req->query[i].name, name) == 0)
+			return req->query[i].value;
+	return NULL;
+}
+
+const char *http_form(const struct request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nform; i++)
+		if (strcmp(req->form[i].name, name) == 0)
+			return req->form[i].value;
+	return NULL;
+}
+
+void http_header(struct request *req, struct reply *res, const char *name, const char *value)
+{
+	if (res->nheader >= HTTP_MAX_HEADERS)
+		return;
+	res->header[res->nheader].name = arena_strdup(req->a, name);
+	res->header[res->nheader].value = arena_strdup(req->a, value);
+	res->nheader++;
+}
+
+void http_redirect(struct request *req, struct reply *res, const char *location)
+{
+	res->status = 303;
+	http_header(req, res, "Location", location);
+	buf_reset(&res->body);
+}
+
+static int valid(const struct param_spec *p, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > p->max)
+		return 0;
+	switch (p->validator) {
+	case V_INT:
+		if (n == 0 || n > 3)
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if (v[i] < '0' || v[i] > '9')
+				return 0;
+		return (size_t)atoi(v) <= p->max;
+	case V_SCORE:
+		if (strcmp(v, "x") == 0)
+			return 1;
+		return (n == 1 && v[0] >= '1' && v[0] <= '9') || strcmp(v, "10") == 0 || strcmp(v, "11") == 0;
+	case V_TEXT:
+		return utf8_valid(v, n);
+	case V_LANG:
+		return strcmp(v, "nl") == 0 || strcmp(v, "en") == 0;
+	case V_WORD:
+		for (size_t i = 0; i < n; i++)
+			if (v[i] < 'a' || v[i] > 'z')
+				return 0;
+		return n > 0;
+	case V_TOKEN:
+		for (size_t i = 0; i < n; i++)
+			if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= 'a' && v[i] <= 'z') ||
+			      (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '_'))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Keep the declared parameters of in[0..n) that are valid; 0, or -1 when
+ * a declared one is invalid. Undeclared ones are dropped. */
+static int filter(struct request *req, const struct param_spec *spec, struct http_param *in, size_t n,
+		  struct http_param **out, size_t *nout)
+{
+	size_t k = 0;
+
+	*out = in;
+	*nout = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct param_spec *p;
+		for (p = spec; p && p->name; p++)
+			if (p->prefix ? strncmp(in[i].name, p->name, strlen(p->name)) == 0
+				      : strcmp(in[i].name, p->name) == 0)
+				break;
+		if (p == NULL || p->name == NULL)
+			continue;
+		if (!utf8_valid(in[i].name, strlen(in[i].name)) || !valid(p, in[i].value))
+			return -1;
+		in[k++] = in[i];
+	}
+	(void)req;
+	*nout = k;
+	return 0;
+}
+
+/* The request's language: ?lang= (q, already valid), then the cookie, then
+ * Accept-Language. */
+static void pick_lang(struct request *req, const char *q)
+{
+	const char *c = req->cookie, *al = req->accept_language;
+
+	req->lang = "nl";
+	if (q != NULL) {
+		req->lang = strcmp(q, "en") == 0 ? "en" : "nl";
+		req->set_lang_cookie = 1;
+		return;
+	}
+	if (c != NULL) {
+		const char *p = strstr(c, "lang=");
+		if (p != NULL && (p == c || p[-1] == ' ' || p[-1] == ';')) {
+			req->lang = strncmp(p + 5, "en", 2) == 0 ? "en" : "nl";
+			return;
+		}
+	}
+	/* The first of nl or en that the browser lists. */
+	if (al != NULL) {
+		const char *nl = strstr(al, "nl"), *en = strstr(al, "en");
+		if (en != NULL && (nl == NULL || en < nl))
+			req->lang = "en";
+	}
+}
+
+void router_dispatch(struct request *req, struct reply *res)
+{
+	const struct route *r = NULL;
+	const char *qlang = NULL;
+	int path_known = 0;
+	struct http_param *raw = req->query;
+	size_t nraw = req->nquery;
+
+	res->status = 200;
+	req->nquery = 0;
+	/* Language first, so that even errors speak it. */
+	for (size_t i = 0; i < nraw; i++)
+		if (strcmp(raw[i].name, "lang") == 0 && valid(&q_lang[0], raw[i].value))
+			qlang = raw[i].value;
+	pick_lang(req, qlang);
+	if (req->set_lang_cookie)
+		http_header(req, res, "Set-Cookie", strcmp(req->lang, "en") == 0
+			    ? "lang=en; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly"
+			    : "lang=nl; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly");
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *c = &routes[i];
+		size_t n = strlen(c->path);
+		int match = c->has_arg ? strncmp(req->path, c->path, n) == 0 && req->path[n] != '\0' &&
+					 strchr(req->path + n, '/') == NULL
+				       : strcmp(req->path, c->path) == 0;
+		if (!match)
+			continue;
+		path_known = 1;
+		if (c->method == req->method || (c->method == HTTP_GET && req->method == HTTP_HEAD)) {
+			r = c;
+			req->arg = c->has_arg ? req->path + n : NULL;
+			break;
+		}
+	}
+	if (r == NULL) {
+		if (path_known) {
+			http_header(req, res, "Allow", "GET, HEAD, POST");
+			page_error(req, res, 405, N_("Not allowed"), N_("This address does not take this kind of request."));
+		} else {
+			page_error(req, res, 404, N_("Page not found"), N_("There is no page at this address."));
+		}
+		return;
+	}
+	if (filter(req, r->query, raw, nraw, &req->query, &req->nquery) != 0) {
+		page_error(req, res, 400, N_("Invalid request"), N_("The address holds a value that is not valid."));
+		return;
+	}
+	if (req->method == HTTP_POST) {
+		const char *why = "";
+		struct http_param *form;
+		size_t nform;
+		if (req->body_too_large) {
+			page_error(req, res, 413, N_("Too much text"),
+				   N_("The form sent more text than this site accepts. Shorten your answers and try again."));
+			return;
+		}
+		if (req->content_type == NULL ||
+		    strncmp(req->content_type, "application/x-www-form-urlencoded", 33) != 0) {
+			page_error(req, res, 415, N_("Invalid request"), N_("The form was sent in a form this site does not accept."));
+			return;
+		}
+		if (form_parse(req->a, req->body, req->body_len, HTTP_MAX_FIELDS, &form, &nform, &why) != 0 ||
+		    filter(req, r->form, form, nform, &req->form, &req->nform) != 0) {
+			page_error(req, res, 400, N_("Invalid request"),
+				   N_("The form holds a value that is not valid, or text that is not UTF-8."));
+			return;
+		}
+	}
+	r->page(req, res);
+}
