@@ -135,6 +135,8 @@ int core_link_open(struct core *c, struct arena *a, const char *token, struct li
 void link_view_reset(struct link_view *v);
 /* 1 when given is the CSRF token of v (constant time). */
 int core_link_csrf_ok(const struct link_view *v, const char *given);
+/* Merge the answers s into the draft in v, in memory only (AZ_ENOMEM). */
+int core_link_merge(struct arena *a, struct link_view *v, const struct submission *s);
 /* Merge the answers of one page into the draft and store it; page is where
  * the rater is going next. The draft in v is updated too. */
 int core_link_save(struct core *c, struct arena *a, struct link_view *v, const struct submission *s,

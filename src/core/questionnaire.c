@@ -115,20 +115,17 @@ out:
 	return out;
 }
 
-int core_link_save(struct core *c, struct arena *a, struct link_view *v, const struct submission *s,
-		   int page, struct err *e)
+int core_link_merge(struct arena *a, struct link_view *v, const struct submission *s)
 {
 	struct submission m;
 	size_t cap_a = (size_t)v->ins->nitem, cap_t = (size_t)v->ins->nopen;
-	char *json;
-	int rc;
 
-	/* Start from the draft; replace what the page answered. */
+	/* Start from the draft; replace what s answers. */
 	memset(&m, 0, sizeof m);
 	m.answers = arena_calloc(a, cap_a + 1, sizeof *m.answers);
 	m.texts = arena_calloc(a, cap_t + 1, sizeof *m.texts);
 	if (m.answers == NULL || m.texts == NULL)
-		return err_set(e, AZ_ENOMEM, "out of memory");
+		return AZ_ENOMEM;
 	for (int i = 0; i < v->ins->nitem; i++) {
 		const char *id = v->ins->items[i].id;
 		int score = link_answer(v, id);
@@ -146,14 +143,24 @@ int core_link_save(struct core *c, struct arena *a, struct link_view *v, const s
 		if (text != NULL && text[0] != '\0')
 			m.texts[m.ntext++] = (struct open_answer){id, text};
 	}
-	if ((json = draft_json(v->ins, &m, page)) == NULL)
+	v->draft = m;
+	return AZ_OK;
+}
+
+int core_link_save(struct core *c, struct arena *a, struct link_view *v, const struct submission *s,
+		   int page, struct err *e)
+{
+	char *json;
+	int rc;
+
+	if (core_link_merge(a, v, s) != AZ_OK)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((json = draft_json(v->ins, &v->draft, page)) == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	rc = c->st->ops->draft_save(c->st, v->inv.id, v->inv.round_id, v->inv.group_id, json, e);
 	free(json);
-	if (rc == AZ_OK) {
-		v->draft = m;
+	if (rc == AZ_OK)
 		v->draft_page = page;
-	}
 	return rc;
 }
 

@@ -10,29 +10,36 @@ void page_begin(struct request *req, struct reply *res, const char *title, const
 	const char *other = strcmp(req->lang, "en") == 0 ? "nl" : "en";
 
 	res->content_type = "text/html; charset=utf-8";
-	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%a\" class=\"utrecht-theme\">\n<head>\n"
+	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%a\" class=\"voorbeeld-theme utrecht-root\">\n<head>\n"
 		    "<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		    "<title>%h — %h</title>\n", req->lang, title, T(req, "Presence profile"));
 	for (size_t i = 0; i < static_files_len; i++)
 		if (strncmp(static_files[i].type, "text/css", 8) == 0)
 			html_printf(b, "<link rel=\"stylesheet\" href=\"%a\">\n", static_files[i].path);
-	html_printf(b, "</head>\n<body class=\"utrecht-document utrecht-page-body\">\n"
-		    "<a class=\"az-skip utrecht-link\" href=\"#main\">%h</a>\n"
-		    "<header class=\"utrecht-page-header az-header\">\n"
-		    "<span class=\"az-brand\">%h</span>\n", T(req, "Skip to content"),
+	html_printf(b, "</head>\n<body class=\"utrecht-body utrecht-document utrecht-document--surface\">\n"
+		    "<a class=\"utrecht-skip-link utrecht-skip-link--visible-on-focus\" href=\"#main\">%h</a>\n"
+		    "<div class=\"utrecht-page-layout\">\n<header class=\"utrecht-page-header\">\n"
+		    "<div class=\"utrecht-page-header__content az-header\">\n"
+		    "<p class=\"az-header__title\">%h</p>\n", T(req, "Skip to content"),
 		    T(req, "Presence profile"));
 	if (lang_base != NULL)
-		html_printf(b, "<a class=\"az-lang utrecht-link\" href=\"%a%alang=%a\" lang=\"%a\" hreflang=\"%a\">%h</a>\n",
+		html_printf(b, "<nav class=\"az-lang\" aria-label=\"Taal / Language\"><ul>\n"
+			    "<li><span aria-current=\"true\">%h</span></li>\n"
+			    "<li><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a%alang=%a\" lang=\"%a\" hreflang=\"%a\">%h</a></li>\n"
+			    "</ul></nav>\n",
+			    strcmp(other, "en") == 0 ? "Nederlands" : "English",
 			    lang_base, strchr(lang_base, '?') ? "&" : "?", other, other, other,
 			    strcmp(other, "en") == 0 ? "English" : "Nederlands");
-	html_printf(b, "</header>\n<main id=\"main\" class=\"utrecht-page-content az-main\">\n");
+	html_printf(b, "</div>\n</header>\n<main id=\"main\" class=\"utrecht-page-body\">\n"
+		    "<div class=\"utrecht-page-body__content\">\n");
 }
 
 void page_end(struct request *req, struct reply *res)
 {
-	html_printf(&res->body, "</main>\n<footer class=\"utrecht-page-footer az-footer\">\n"
-		    "<p class=\"utrecht-paragraph\">%h</p>\n</footer>\n</body>\n</html>\n",
+	html_printf(&res->body, "</div>\n</main>\n<footer class=\"utrecht-page-footer\">\n"
+		    "<div class=\"utrecht-page-footer__content\">\n"
+		    "<p class=\"utrecht-paragraph\">%h</p>\n</div>\n</footer>\n</div>\n</body>\n</html>\n",
 		    T(req, "aanwezig — reflection and feedback for public leaders"));
 }
 

@@ -48,6 +48,7 @@ struct problems {
 	int n;
 	const char *id[64];
 	const char *msg[64];
+	const char *href[64];   /* where the summary links to; NULL: #q-ID */
 };
 
 static void problem_add(struct problems *p, const char *id, const char *msg)
@@ -55,6 +56,7 @@ static void problem_add(struct problems *p, const char *id, const char *msg)
 	if (p->n < 64) {
 		p->id[p->n] = id;
 		p->msg[p->n] = msg;
+		p->href[p->n] = NULL;
 		p->n++;
 	}
 }
@@ -166,7 +168,7 @@ static void render_intro(struct request *req, struct reply *res, const struct li
 	}
 	html_printf(b, "<p class=\"utrecht-paragraph\">");
 	html_printf(b, T(req, "It takes about %d minutes. Your answers are saved on every page, so you can stop and come back later with the same link."), minutes);
-	html_printf(b, "</p>\n<p class=\"utrecht-paragraph\"><a class=\"utrecht-button-link utrecht-button-link--primary-action az-start\" href=\"%a?p=1\">%h</a></p>\n",
+	html_printf(b, "</p>\n<p class=\"utrecht-paragraph\"><a class=\"utrecht-button-link utrecht-button-link--html-a utrecht-button-link--primary-action az-start\" href=\"%a?p=1\">%h</a></p>\n",
 		    base_path(req), T(req, "Start"));
 }
 
@@ -180,22 +182,22 @@ static void render_item(struct request *req, struct reply *res, const struct lin
 	struct buf *b = &res->body;
 	int ans = link_answer(v, it->id);
 
-	html_printf(b, "<fieldset class=\"utrecht-form-fieldset az-scale%h\" id=\"q-%a\"%R%a%R>\n"
-		    "<legend class=\"utrecht-form-fieldset__legend\">%h</legend>\n",
-		    error ? " az-scale--invalid" : "", it->id, error ? " aria-describedby=\"e-" : "",
+	html_printf(b, "<fieldset class=\"utrecht-form-fieldset utrecht-form-fieldset--html-fieldset az-scale%h\" id=\"q-%a\"%R%a%R>\n"
+		    "<legend class=\"utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend\">%h</legend>\n",
+		    error ? " utrecht-form-fieldset--invalid" : "", it->id, error ? " aria-describedby=\"e-" : "",
 		    error ? it->id : "", error ? "\"" : "", text);
 	if (error)
 		html_printf(b, "<p class=\"utrecht-form-field-error-message\" id=\"e-%a\">%h</p>\n", it->id, error);
 	html_printf(b, "<div class=\"az-scale__options\">\n");
 	for (int k = 0; k < sc->npoint; k++) {
 		int val = sc->points[k].value;
-		html_printf(b, "<div class=\"az-scale__option\"><input class=\"utrecht-radio-button\" type=\"radio\" "
-			    "id=\"i-%a-%d\" name=\"a_%a\" value=\"%d\"%R><label class=\"utrecht-form-label\" "
+		html_printf(b, "<div class=\"az-scale__option\"><input class=\"utrecht-radio-button utrecht-radio-button--html-input\" type=\"radio\" "
+			    "id=\"i-%a-%d\" name=\"a_%a\" value=\"%d\"%R><label class=\"utrecht-form-label utrecht-form-label--radio\" "
 			    "for=\"i-%a-%d\">%h</label></div>\n", it->id, val, it->id, val,
 			    ans == val ? " checked" : "", it->id, val, itext_get(ins, &sc->points[k].label, req->lang));
 	}
-	html_printf(b, "</div>\n<div class=\"az-scale__cannot\"><input class=\"utrecht-radio-button\" type=\"radio\" "
-		    "id=\"i-%a-x\" name=\"a_%a\" value=\"x\"%R><label class=\"utrecht-form-label\" for=\"i-%a-x\">%h</label></div>\n"
+	html_printf(b, "</div>\n<div class=\"az-scale__cannot\"><input class=\"utrecht-radio-button utrecht-radio-button--html-input\" type=\"radio\" "
+		    "id=\"i-%a-x\" name=\"a_%a\" value=\"x\"%R><label class=\"utrecht-form-label utrecht-form-label--radio\" for=\"i-%a-x\">%h</label></div>\n"
 		    "</fieldset>\n", it->id, it->id, ans == 0 ? " checked" : "", it->id,
 		    itext_get(ins, &sc->cannot_judge, req->lang));
 }
@@ -206,13 +208,13 @@ static void render_open(struct request *req, struct reply *res, const struct lin
 	const char *text = posted ? posted : link_open_text(v, o->id);
 	struct buf *b = &res->body;
 
-	html_printf(b, "<div class=\"utrecht-form-field utrecht-form-field--textarea az-open\">\n"
+	html_printf(b, "<div class=\"utrecht-form-field az-open\" id=\"q-%a\">\n"
 		    "<label class=\"utrecht-form-label\" for=\"o-%a\">%h</label>\n"
 		    "<p class=\"utrecht-form-field-description\" id=\"d-%a\">%h</p>\n",
-		    o->id, itext_get(v->ins, &o->text, req->lang), o->id, T(req, "Optional."));
+		    o->id, o->id, itext_get(v->ins, &o->text, req->lang), o->id, T(req, "Optional."));
 	if (error)
 		html_printf(b, "<p class=\"utrecht-form-field-error-message\" id=\"e-%a\">%h</p>\n", o->id, error);
-	html_printf(b, "<textarea class=\"utrecht-textarea%h\" id=\"o-%a\" name=\"o_%a\" rows=\"5\" "
+	html_printf(b, "<textarea class=\"utrecht-textarea utrecht-textarea--html-textarea%h\" id=\"o-%a\" name=\"o_%a\" rows=\"5\" "
 		    "maxlength=\"%d\" aria-describedby=\"d-%a%R%a\">%h</textarea>\n</div>\n",
 		    error ? " utrecht-textarea--invalid" : "", o->id, o->id, CORE_MAX_OPEN_TEXT, o->id,
 		    error ? " e-" : "", error ? o->id : "", text ? text : "");
@@ -224,18 +226,23 @@ static void render_error_summary(struct request *req, struct reply *res, const s
 
 	if (p == NULL || p->n == 0)
 		return;
-	html_printf(b, "<div class=\"az-error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
+	html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error az-error-summary\" role=\"alert\" tabindex=\"-1\" id=\"errors\">\n"
 		    "<h2 class=\"utrecht-heading-2\">%h</h2>\n<ul class=\"utrecht-unordered-list\">\n",
 		    T(req, "Please check these answers"));
-	for (int i = 0; i < p->n; i++)
-		html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link\" href=\"#%a\">%h</a></li>\n",
-			    p->id[i], p->msg[i]);
+	for (int i = 0; i < p->n; i++) {
+		if (p->href[i] != NULL)
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a\">%h</a></li>\n",
+				    p->href[i], p->msg[i]);
+		else
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"#q-%a\">%h</a></li>\n",
+				    p->id[i], p->msg[i]);
+	}
 	html_printf(b, "</ul>\n</div>\n");
 }
 
 static void form_begin(struct request *req, struct reply *res, const struct link_view *v, int step)
 {
-	html_printf(&res->body, "<form method=\"post\" action=\"%a\" novalidate>\n"
+	html_printf(&res->body, "<form class=\"utrecht-form\" method=\"post\" action=\"%a\" novalidate>\n"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%a\">\n"
 		    "<input type=\"hidden\" name=\"step\" value=\"%d\">\n", base_path(req), v->csrf, step);
 }
@@ -269,10 +276,11 @@ static void render_section(struct request *req, struct reply *res, const struct 
 				given = posted->texts[k].text;
 		render_open(req, res, v, &ins->opens[q], problem_for(p, ins->opens[q].id), given);
 	}
+	/* The primary button comes first: Enter in a field presses it. */
 	html_printf(b, "<div class=\"az-actions\">\n"
-		    "<button class=\"utrecht-button utrecht-button--secondary-action\" type=\"submit\" name=\"go\" value=\"back\">%h</button>\n"
 		    "<button class=\"utrecht-button utrecht-button--primary-action\" type=\"submit\" name=\"go\" value=\"next\">%h</button>\n"
-		    "</div>\n</form>\n", T(req, "Previous"), step + 2 == st->n ? T(req, "Review") : T(req, "Next"));
+		    "<button class=\"utrecht-button utrecht-button--secondary-action az-actions__back\" type=\"submit\" name=\"go\" value=\"back\">%h</button>\n"
+		    "</div>\n</form>\n", step + 2 == st->n ? T(req, "Review") : T(req, "Next"), T(req, "Previous"));
 }
 
 static void render_review(struct request *req, struct reply *res, const struct link_view *v,
@@ -308,14 +316,14 @@ static void render_review(struct request *req, struct reply *res, const struct l
 			html_printf(b, "<dt>%h</dt><dd class=\"az-review__text\">%h</dd>\n",
 				    itext_get(ins, &ins->opens[q].text, req->lang), t ? t : T(req, "No answer"));
 		}
-		html_printf(b, "</dl>\n<p class=\"utrecht-paragraph\"><a class=\"utrecht-link\" href=\"%a?p=%d\">%h: %h</a></p>\n</section>\n",
+		html_printf(b, "</dl>\n<p class=\"utrecht-paragraph\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a?p=%d\">%h: %h</a></p>\n</section>\n",
 			    base_path(req), step, T(req, "Change"), itext_get(ins, &sec->title, req->lang));
 	}
 	form_begin(req, res, v, st->n - 1);
 	html_printf(b, "<div class=\"az-actions\">\n"
-		    "<button class=\"utrecht-button utrecht-button--secondary-action\" type=\"submit\" name=\"go\" value=\"back\">%h</button>\n"
 		    "<button class=\"utrecht-button utrecht-button--primary-action\" type=\"submit\" name=\"go\" value=\"submit\">%h</button>\n"
-		    "</div>\n</form>\n", T(req, "Previous"), T(req, "Send my answers"));
+		    "<button class=\"utrecht-button utrecht-button--secondary-action az-actions__back\" type=\"submit\" name=\"go\" value=\"back\">%h</button>\n"
+		    "</div>\n</form>\n", T(req, "Send my answers"), T(req, "Previous"));
 }
 
 /* Render step (clamped) of an open questionnaire. */
@@ -395,10 +403,21 @@ static int collect(struct request *req, const struct link_view *v, const struct 
 	const struct instrument *ins = v->ins;
 	const struct instr_section *sec;
 
+	struct instr_section all;
+
 	memset(s, 0, sizeof *s);
-	if (step < 1 || step >= st->n - 1)
+	if (step < 1)
 		return 0;
-	sec = &ins->sections[st->sec[step]];
+	if (step < st->n - 1) {
+		sec = &ins->sections[st->sec[step]];
+	} else {
+		/* The review step takes answers to everything, so that a complete
+		 * response can be sent in one request. */
+		memset(&all, 0, sizeof all);
+		all.nitem = ins->nitem;
+		all.nopen = ins->nopen;
+		sec = &all;
+	}
 	s->answers = arena_calloc(req->a, (size_t)sec->nitem + 1, sizeof *s->answers);
 	s->texts = arena_calloc(req->a, (size_t)sec->nopen + 1, sizeof *s->texts);
 	if (s->answers == NULL || s->texts == NULL)
@@ -451,13 +470,18 @@ static void missing(struct request *req, const struct link_view *v, const struct
 	for (int step = from; step <= to; step++) {
 		const struct instr_section *sec = &v->ins->sections[st->sec[step]];
 		for (int i = sec->item0; i < sec->item0 + sec->nitem; i++)
-			if (!answered(v, s, v->ins->items[i].id))
-				problem_add(p, v->ins->items[i].id,
-					    step == from && from == to
+			if (!answered(v, s, v->ins->items[i].id)) {
+				int one = step == from && from == to;
+				problem_add(p, v->ins->items[i].id, one
 					    ? T(req, "Choose an answer, or \"cannot judge\".")
 					    : arena_printf(req->a, "%s: %s",
 							   itext_get(v->ins, &sec->title, req->lang),
 							   T(req, "a question is not answered yet.")));
+				/* From the review, link to the page that has it. */
+				if (!one && p->n > 0 && p->n <= 64)
+					p->href[p->n - 1] = arena_printf(req->a, "%s?p=%d#q-%s", base_path(req),
+									 step, v->ins->items[i].id);
+			}
 	}
 }
 
@@ -470,7 +494,7 @@ void page_rater_post(struct request *req, struct reply *res)
 {
 	struct link_view v;
 	struct steps st;
-	struct submission s;
+	struct submission s, ok;
 	struct problems p = {0};
 	struct err e = {0};
 	const char *go = http_form(req, "go"), *stp = http_form(req, "step");
@@ -499,26 +523,29 @@ void page_rater_post(struct request *req, struct reply *res)
 		target = 0;
 	if (target >= st.n)
 		target = st.n - 1;
-	/* Unanswered items only hold up "next"; "back" keeps them for later. */
-	if (strcmp(go, "next") == 0 && step >= 1 && step < st.n - 1)
-		missing(req, &v, &s, &st, step, step, &p);
-	/* Save what is valid, even when something on the page is not. */
-	{
-		struct submission ok = s;
-		ok.ntext = 0;
-		for (size_t k = 0; k < s.ntext; k++)
-			if (problem_for(&p, s.texts[k].question_id) == NULL)
-				ok.texts[ok.ntext++] = s.texts[k];
-		if (core_link_save(&req->app->core, req->a, &v, &ok, p.n ? step : target, &e) != AZ_OK) {
+	/* What is valid is kept, even when something on the page is not. */
+	ok = s;
+	ok.ntext = 0;
+	for (size_t k = 0; k < s.ntext; k++)
+		if (problem_for(&p, s.texts[k].question_id) == NULL)
+			ok.texts[ok.ntext++] = s.texts[k];
+	if (strcmp(go, "submit") == 0) {
+		/* One transaction: the draft becomes the response. Only when
+		 * something is missing is the draft saved, to show it again. */
+		if (core_link_merge(req->a, &v, &ok) != AZ_OK) {
 			page_error(req, res, 500, N_("Something went wrong"),
-				   N_("Your answers could not be saved. Please try again."));
+				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}
-	}
-	if (strcmp(go, "submit") == 0) {
 		if (st.n > 2)
 			missing(req, &v, NULL, &st, 1, st.n - 2, &p);
 		if (p.n > 0) {
+			struct submission none = {0};
+			if (core_link_save(&req->app->core, req->a, &v, &none, st.n - 1, &e) != AZ_OK) {
+				page_error(req, res, 500, N_("Something went wrong"),
+					   N_("Your answers could not be saved. Please try again."));
+				goto out;
+			}
 			res->status = 422;
 			render_step(req, res, &v, st.n - 1, &p, NULL);
 			goto out;
@@ -529,6 +556,14 @@ void page_rater_post(struct request *req, struct reply *res)
 			goto out;
 		}
 		http_redirect(req, res, base_path(req));
+		goto out;
+	}
+	/* Unanswered items only hold up "next"; "back" keeps them for later. */
+	if (strcmp(go, "next") == 0 && step >= 1 && step < st.n - 1)
+		missing(req, &v, &s, &st, step, step, &p);
+	if (core_link_save(&req->app->core, req->a, &v, &ok, p.n ? step : target, &e) != AZ_OK) {
+		page_error(req, res, 500, N_("Something went wrong"),
+			   N_("Your answers could not be saved. Please try again."));
 		goto out;
 	}
 	if (p.n > 0 && strcmp(go, "back") != 0) {
