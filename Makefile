@@ -97,8 +97,9 @@ clean:
 # Benchmarks (bench/): each prints its own figures and ratios against a
 # baseline run in the same process.
 .PHONY: bench
-bench: $(O)/bench/store_writers
+bench: $(O)/bench/store_writers $(O)/aanwezig $(O)/bench/bare_server $(O)/bench/web_fixture
 	$(O)/bench/store_writers
+	bench/web.sh
 
 $(O)/bench/%: bench/%.c $(O)/libaanwezig.a
 	@mkdir -p $(dir $@)

@@ -21,9 +21,12 @@
 #define CORE_MAX_NAME 200        /* bytes in a person's or organisation's name */
 #define CORE_MAX_OPEN_TEXT 4000  /* bytes in one answer to an open question */
 
+struct instr_cache;
+
 /* An open instance: the store, and the link key once it was needed. */
 struct core {
 	struct store *st;
+	struct instr_cache *icache;  /* parsed instruments by id; see round.c */
 	char *db;                /* the --db target, owned */
 	char *key_path;          /* the link key file, owned */
 	int have_key;
@@ -53,8 +56,8 @@ int core_leader_add(struct core *c, const char *name, const char *email, const c
 struct round_view {
 	struct round round;
 	struct leader leader;
-	struct stored_instrument stored;
-	struct instrument *ins;          /* parsed; freed by round_view_reset */
+	struct stored_instrument stored; /* without body */
+	const struct instrument *ins;    /* shared, valid until core_close */
 	struct group_count *counts;      /* per group of the instrument, in its order */
 	size_t ncount;
 };
@@ -120,7 +123,7 @@ struct link_view {
 	struct invitation inv;
 	struct round round;
 	struct leader leader;
-	struct instrument *ins;          /* freed by link_view_reset */
+	const struct instrument *ins;    /* shared, valid until core_close */
 	int audience;                    /* AUD_SELF for the leader's own link */
 	int group;                       /* index into ins->groups */
 	struct submission draft;         /* the answers so far (empty when none) */

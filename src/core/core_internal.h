@@ -7,10 +7,15 @@
 /* Load the link key into c (once); an error says how to recover it. */
 int core_key(struct core *c, struct err *e);
 
-/* Load and parse the frozen instrument of a round into *ins (free with
- * instrument_free). */
+/* The frozen instrument of a round, parsed once per instance and shared:
+ * *ins stays valid until core_close() and must not be freed. stored (may
+ * be NULL) gets its id, key, version and digest; its body is NULL. */
 int core_round_instrument(struct core *c, struct arena *a, const struct round *r,
-			  struct stored_instrument *stored, struct instrument **ins, struct err *e);
+			  struct stored_instrument *stored, const struct instrument **ins, struct err *e);
+/* Make the cache (core_open). */
+int core_instrument_cache_new(struct core *c, struct err *e);
+/* Release the cache (core_close). */
+void core_instrument_cache_free(struct core *c);
 
 /* Check a name-like text from a person: not empty, UTF-8, no control
  * characters, at most CORE_MAX_NAME bytes. what names it in messages. */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,10 @@ int core_open(struct core *c, const char *db, const char *key_path, const char *
 	}
 	if (key_path == NULL)
 		sprintf(c->key_path, "%s.key", db);
+	if ((rc = core_instrument_cache_new(c, e)) != AZ_OK) {
+		core_close(c);
+		return rc;
+	}
 	if ((rc = store_open(db, STORE_EXISTING, &c->st, e)) != AZ_OK) {
 		core_close(c);
 		return rc;
@@ -103,6 +108,7 @@ int core_open(struct core *c, const char *db, const char *key_path, const char *
 
 void core_close(struct core *c)
 {
+	core_instrument_cache_free(c);
 	store_close(c->st);
 	free(c->db);
 	free(c->key_path);

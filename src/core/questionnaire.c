@@ -16,7 +16,6 @@
 int core_link_open(struct core *c, struct arena *a, const char *token, struct link_view *v,
 		   struct err *e)
 {
-	struct stored_instrument si;
 	char hash[TOKEN_HASH_HEX_LEN + 1];
 	const char *body = NULL;
 	int rc;
@@ -29,7 +28,7 @@ int core_link_open(struct core *c, struct arena *a, const char *token, struct li
 	    (rc = c->st->ops->invitation_by_token(c->st, a, hash, &v->inv, e)) != AZ_OK ||
 	    (rc = c->st->ops->round_get(c->st, a, v->inv.round_id, &v->round, e)) != AZ_OK ||
 	    (rc = c->st->ops->leader_get(c->st, a, v->round.leader_id, &v->leader, e)) != AZ_OK ||
-	    (rc = core_round_instrument(c, a, &v->round, &si, &v->ins, e)) != AZ_OK)
+	    (rc = core_round_instrument(c, a, &v->round, NULL, &v->ins, e)) != AZ_OK)
 		goto fail;
 	v->group = instrument_find_group(v->ins, v->inv.group_id);
 	if (v->group < 0) {
@@ -57,7 +56,6 @@ fail:
 
 void link_view_reset(struct link_view *v)
 {
-	instrument_free(v->ins);
 	memset(v, 0, sizeof *v);
 }
 

@@ -64,11 +64,10 @@ static int rater_check(const struct instrument *ins, const char *name, const cha
 }
 
 /* The round's instrument, for checking raters; *ins to be freed. */
-static int load_round(struct core *c, struct arena *a, int64_t round_id, struct instrument **ins,
+static int load_round(struct core *c, struct arena *a, int64_t round_id, const struct instrument **ins,
 		      struct err *e)
 {
 	struct round r;
-	struct stored_instrument si;
 	int rc;
 
 	if ((rc = c->st->ops->round_get(c->st, a, round_id, &r, e)) != AZ_OK)
@@ -76,14 +75,14 @@ static int load_round(struct core *c, struct arena *a, int64_t round_id, struct 
 	if (r.state != ROUND_DRAFT && r.state != ROUND_OPEN)
 		return err_set(e, AZ_ESTATE, "round %lld is %s; raters can only be added while it is "
 			       "draft or open", (long long)round_id, round_state_name(r.state));
-	return core_round_instrument(c, a, &r, &si, ins, e);
+	return core_round_instrument(c, a, &r, NULL, ins, e);
 }
 
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e)
 {
 	struct arena *a = arena_new();
-	struct instrument *ins = NULL;
+	const struct instrument *ins = NULL;
 	struct invitation inv;
 	char mail[256];
 	int rc;
@@ -94,7 +93,6 @@ int core_rater_add(struct core *c, int64_t round_id, const char *name, const cha
 	    (rc = rater_check(ins, name, email, group, mail, e)) == AZ_OK &&
 	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK)
 		rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e);
-	instrument_free(ins);
 	arena_free(a);
 	return rc;
 }
@@ -142,7 +140,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		      const char *origin, size_t *count, struct err *e)
 {
 	struct arena *a = arena_new();
-	struct instrument *ins = NULL;
+	const struct instrument *ins = NULL;
 	struct csv_reader rd;
 	struct columns col;
 	struct invitation *inv = NULL;
@@ -244,7 +242,6 @@ fail_origin:
 	err_prefix(e, "%s: nothing was imported", origin);
 out:
 	buf_reset(&probs);
-	instrument_free(ins);
 	arena_free(a);
 	return rc;
 }

@@ -184,8 +184,7 @@ int core_submit_checked(struct core *c, struct arena *a, const struct invitation
 int core_submit(struct core *c, const char *token, const struct submission *s, struct err *e)
 {
 	struct arena *a = arena_new();
-	struct instrument *ins = NULL;
-	struct stored_instrument si;
+	const struct instrument *ins = NULL;
 	struct invitation inv;
 	struct round r;
 	char hash[TOKEN_HASH_HEX_LEN + 1];
@@ -201,11 +200,10 @@ int core_submit(struct core *c, const char *token, const struct submission *s, s
 	token_hash(token, hash);
 	if ((rc = c->st->ops->invitation_by_token(c->st, a, hash, &inv, e)) != AZ_OK ||
 	    (rc = c->st->ops->round_get(c->st, a, inv.round_id, &r, e)) != AZ_OK ||
-	    (rc = core_round_instrument(c, a, &r, &si, &ins, e)) != AZ_OK)
+	    (rc = core_round_instrument(c, a, &r, NULL, &ins, e)) != AZ_OK)
 		goto out;
 	rc = core_submit_checked(c, a, &inv, ins, s, e);
 out:
-	instrument_free(ins);
 	arena_free(a);
 	return rc;
 }

@@ -3,26 +3,141 @@
  * and never back. */
 #include "core.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/text.h"
 #include "core_internal.h"
 
-int core_round_instrument(struct core *c, struct arena *a, const struct round *r,
-			  struct stored_instrument *stored, struct instrument **ins, struct err *e)
+/* Parsed instruments by stored id. Instruments never change once stored,
+ * so a parsed one can be shared by every request until the instance is
+ * closed; parsing and validating the JSON on every page view cost more than
+ * all the rest of the page. */
+struct instr_cache {
+	pthread_mutex_t lock;
+	struct cached {
+		struct cached *next;
+		int64_t id;
+		char *key, *version, *digest;
+		struct instrument *ins;
+	} *head;
+};
+
+static struct cached *cache_find(struct instr_cache *ic, int64_t id)
 {
+	struct cached *hit = NULL;
+
+	pthread_mutex_lock(&ic->lock);
+	for (struct cached *x = ic->head; x != NULL; x = x->next)
+		if (x->id == id)
+			hit = x;
+	pthread_mutex_unlock(&ic->lock);
+	return hit;
+}
+
+int core_instrument_cache_new(struct core *c, struct err *e)
+{
+	if ((c->icache = calloc(1, sizeof *c->icache)) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	pthread_mutex_init(&c->icache->lock, NULL);
+	return AZ_OK;
+}
+
+void core_instrument_cache_free(struct core *c)
+{
+	struct instr_cache *ic = c->icache;
+	struct cached *x, *next;
+
+	if (ic == NULL)
+		return;
+	for (x = ic->head; x != NULL; x = next) {
+		next = x->next;
+		instrument_free(x->ins);
+		free(x->key);
+		free(x->version);
+		free(x->digest);
+		free(x);
+	}
+	pthread_mutex_destroy(&ic->lock);
+	free(ic);
+	c->icache = NULL;
+}
+
+/* Load, parse and add instrument id to the cache. */
+static int cache_load(struct core *c, struct arena *a, int64_t id, struct cached **out, struct err *e)
+{
+	struct stored_instrument si;
+	struct instrument *ins = NULL;
+	struct cached *x, *again;
 	struct buf problems;
 	int rc;
 
-	if ((rc = c->st->ops->instrument_get(c->st, a, r->instrument_id, stored, e)) != AZ_OK)
+	if ((rc = c->st->ops->instrument_get(c->st, a, id, &si, e)) != AZ_OK)
 		return rc;
 	buf_init(&problems);
-	rc = instrument_parse(stored->body, strlen(stored->body), "stored instrument", ins, &problems, NULL);
-	if (rc != AZ_OK)
-		err_set(e, AZ_ESTORE, "the instrument frozen with round %lld no longer loads: %.400s",
-			(long long)r->id, buf_str(&problems));
+	rc = instrument_parse(si.body, strlen(si.body), "stored instrument", &ins, &problems, NULL);
+	if (rc != AZ_OK) {
+		err_set(e, AZ_ESTORE, "the stored instrument %lld no longer loads: %.400s",
+			(long long)id, buf_str(&problems));
+		buf_reset(&problems);
+		return AZ_ESTORE;
+	}
 	buf_reset(&problems);
-	return rc;
+	if ((x = calloc(1, sizeof *x)) == NULL || (x->key = strdup(si.key)) == NULL ||
+	    (x->version = strdup(si.version)) == NULL || (x->digest = strdup(si.digest)) == NULL) {
+		if (x) {
+			free(x->key);
+			free(x->version);
+			free(x);
+		}
+		instrument_free(ins);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	x->id = id;
+	x->ins = ins;
+	pthread_mutex_lock(&c->icache->lock);
+	/* Another thread may have loaded it meanwhile: keep the first. */
+	for (again = c->icache->head; again != NULL; again = again->next)
+		if (again->id == id)
+			break;
+	if (again == NULL) {
+		x->next = c->icache->head;
+		c->icache->head = x;
+	}
+	pthread_mutex_unlock(&c->icache->lock);
+	if (again != NULL) {
+		instrument_free(x->ins);
+		free(x->key);
+		free(x->version);
+		free(x->digest);
+		free(x);
+		x = again;
+	}
+	*out = x;
+	return AZ_OK;
+}
+
+int core_round_instrument(struct core *c, struct arena *a, const struct round *r,
+			  struct stored_instrument *stored, const struct instrument **ins, struct err *e)
+{
+	struct cached *x;
+	int rc;
+
+	if (c->icache == NULL)
+		return err_set(e, AZ_ESTORE, "the instance is not open");
+	if ((x = cache_find(c->icache, r->instrument_id)) == NULL &&
+	    (rc = cache_load(c, a, r->instrument_id, &x, e)) != AZ_OK)
+		return rc;
+	if (stored != NULL) {
+		memset(stored, 0, sizeof *stored);
+		stored->id = x->id;
+		stored->key = x->key;
+		stored->version = x->version;
+		stored->digest = x->digest;
+	}
+	*ins = x->ins;
+	return AZ_OK;
 }
 
 static int check_date(const char *d, const char *what, struct err *e)
@@ -163,6 +278,5 @@ int core_round_load(struct core *c, struct arena *a, int64_t id, struct round_vi
 
 void round_view_reset(struct round_view *v)
 {
-	instrument_free(v->ins);
 	memset(v, 0, sizeof *v);
 }

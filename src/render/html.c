@@ -7,25 +7,46 @@
 
 void html_text(struct buf *b, const char *s)
 {
-	const char *run = s;
-
 	if (s == NULL)
 		return;
-	for (; *s; s++) {
+	for (;;) {
+		/* Copy the run up to the next character that needs escaping. */
+		size_t n = strcspn(s, "&<>\"'");
 		const char *rep;
+
+		buf_append(b, s, n);
+		s += n;
 		switch (*s) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default: return;   /* the end of the string */
 		}
-		buf_append(b, run, (size_t)(s - run));
-		buf_puts(b, rep);
-		run = s + 1;
+		buf_append(b, rep, strlen(rep));
+		s++;
 	}
-	buf_append(b, run, (size_t)(s - run));
+}
+
+/* Append a whole number without going through printf. */
+static void put_num(struct buf *b, unsigned long long u, int negative)
+{
+	char tmp[24];
+	int i = (int)sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (negative)
+		tmp[--i] = '-';
+	buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+static void put_int(struct buf *b, long long v)
+{
+	put_num(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
 }
 
 void html_url(struct buf *b, const char *s)
@@ -50,9 +71,7 @@ void html_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	const char *run = fmt;
 
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
+	for (const char *p = fmt; (p = strchr(p, '%')) != NULL; p++) {
 		buf_append(b, run, (size_t)(p - run));
 		p++;
 		if (*p == '%') {
@@ -65,15 +84,15 @@ void html_vprintf(struct buf *b, const char *fmt, va_list ap)
 			const char *raw = va_arg(ap, const char *);
 			buf_puts(b, raw ? raw : "");
 		} else if (*p == 'd') {
-			buf_printf(b, "%d", va_arg(ap, int));
+			put_int(b, va_arg(ap, int));
 		} else if (strncmp(p, "ld", 2) == 0) {
-			buf_printf(b, "%ld", va_arg(ap, long));
+			put_int(b, va_arg(ap, long));
 			p++;
 		} else if (strncmp(p, "lld", 3) == 0) {
-			buf_printf(b, "%lld", va_arg(ap, long long));
+			put_int(b, va_arg(ap, long long));
 			p += 2;
 		} else if (strncmp(p, "zu", 2) == 0) {
-			buf_printf(b, "%zu", va_arg(ap, size_t));
+			put_num(b, va_arg(ap, size_t), 0);
 			p++;
 		} else if (strncmp(p, ".1f", 3) == 0 || strncmp(p, ".2f", 3) == 0) {
 			char f[5] = {'%', '.', p[1], 'f', 0};

@@ -53,8 +53,20 @@ fail:
 	return -1;
 }
 
+void buf_reserve(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+}
+
 void buf_append(struct buf *b, const char *s, size_t n)
 {
+	/* The common case, room enough, without the overflow checks. */
+	if (n < b->cap - b->len && !b->failed) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (buf_grow(b, n) != 0)
 		return;
 	memcpy(b->data + b->len, s, n);

@@ -28,6 +28,9 @@ void buf_reset(struct buf *b);
 /* The contents, NUL-terminated; "" for an empty buffer. Owned by b. */
 const char *buf_str(const struct buf *b);
 void buf_append(struct buf *b, const char *s, size_t n);
+/* Make room for n more bytes now, so that appends up to that size do not
+ * reallocate (a page of known typical size). */
+void buf_reserve(struct buf *b, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)

@@ -10,6 +10,7 @@ void page_begin(struct request *req, struct reply *res, const char *title, const
 	const char *other = strcmp(req->lang, "en") == 0 ? "nl" : "en";
 
 	res->content_type = "text/html; charset=utf-8";
+	buf_reserve(b, 64u << 10);   /* the longest questionnaire page fits */
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%a\" class=\"voorbeeld-theme utrecht-root\">\n<head>\n"
 		    "<meta charset=\"utf-8\">\n"
 		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
