@@ -10,7 +10,7 @@
 
 O    ?= build
 SAN  ?= 0
-PKGS := sqlite3 libsodium jansson libmicrohttpd
+PKGS := sqlite3 libsodium jansson libmicrohttpd pangocairo
 
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -97,8 +97,9 @@ clean:
 # Benchmarks (bench/): each prints its own figures and ratios against a
 # baseline run in the same process.
 .PHONY: bench
-bench: $(O)/bench/store_writers $(O)/aanwezig $(O)/bench/bare_server $(O)/bench/web_fixture
+bench: $(O)/bench/store_writers $(O)/aanwezig $(O)/bench/bare_server $(O)/bench/web_fixture $(O)/bench/report
 	$(O)/bench/store_writers
+	$(O)/bench/report
 	bench/web.sh
 
 $(O)/bench/%: bench/%.c $(O)/libaanwezig.a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite against one build and ends with the line
-# "N passed, N failed" over all of them.
+# "N passed, N failed" over all of them: unit tests, end-to-end scripts and
+# the browser tests.
 #   AANWEZIG_BUILD  the build folder (default build/asan)
 set -u
 cd "$(dirname "$0")/.."
@@ -51,6 +52,37 @@ for t in tests/e2e/test_*.sh; do
   failed=$((failed + f))
   [ "$f" -gt 0 ] && failures+=("$name")
 done
+
+# Browser tests (tests/browser): Debian's chromium driven by playwright-core,
+# with node's test runner, whose TAP output ends with "# pass N" and
+# "# fail N". A missing browser, node or npm packages is a failure, not a
+# skip: scripts/install-deps --browser installs them.
+browser_missing=""
+command -v node >/dev/null 2>&1 || browser_missing=" node"
+[ -x "${AANWEZIG_CHROMIUM:-/usr/bin/chromium}" ] || browser_missing="$browser_missing chromium"
+[ -d tests/browser/node_modules/playwright-core ] && [ -d tests/browser/node_modules/@axe-core/playwright ] \
+  || browser_missing="$browser_missing tests/browser/node_modules"
+if [ -n "$browser_missing" ]; then
+  echo "browser tests: missing$browser_missing (run scripts/install-deps --browser)"
+  failed=$((failed + 1))
+  failures+=("tests/browser")
+else
+  out_file=$(mktemp)
+  node --test --test-reporter=tap tests/browser/*.test.js 2>&1 | tee "$out_file"
+  rc=${PIPESTATUS[0]}
+  p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out_file" | tail -n1)
+  f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out_file" | tail -n1)
+  c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$out_file" | tail -n1)
+  rm -f "$out_file"
+  p=${p:-0}
+  f=$(( ${f:-0} + ${c:-0} ))   # tests cancelled by a failed setup failed too
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1   # crashed, or did not get as far as counting
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("tests/browser")
+fi
 
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failing suites: ${failures[*]}"

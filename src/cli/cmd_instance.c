@@ -131,9 +131,19 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 		rc = cli_fail(&e);
 		goto out;
 	}
-	printf("Demo database %s: Gemeente Dijkwaard, secretary Marieke van Dalen (leader %lld),\n"
-	       "round %lld open with %zu invitees, %zu of whom answered; one link is unanswered.\n\n",
-	       db, (long long)d.leader_id, (long long)d.round_id, d.ninvited, d.nsubmitted);
+	printf("Demo database %s: Gemeente Dijkwaard, secretary Marieke van Dalen (leader %lld).\n"
+	       "Round %lld (last year) is released; round %lld is open with %zu invitees, %zu of\n"
+	       "whom answered; one link is unanswered.\n\n",
+	       db, (long long)d.leader_id, (long long)d.previous_round_id, (long long)d.round_id,
+	       d.ninvited, d.nsubmitted);
+	{
+		const char *report_url;
+		if (core_report_link(&c, a, d.previous_round_id, &report_url, &e) != AZ_OK) {
+			rc = cli_fail(&e);
+			goto out;
+		}
+		printf("Last year's presence profile (the leader's report):\n%s\n\n", report_url);
+	}
 	printf("Personal links (the leader's own first):\n");
 	for (size_t i = 0; i < n; i++)
 		printf("%s\t%s\t%s\n", l[i].group_id, l[i].name ? l[i].name : "Marieke van Dalen (leader)",
@@ -141,8 +151,9 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 	printf("\nOpen the leader's link, or the unanswered one (Femke Hoekstra), in a browser.\n"
 	       "Look around on the command line with:\n"
 	       "  aanwezig --db %s round show %lld\n"
+	       "  aanwezig --db %s report --round %lld --format pdf -o profiel.pdf\n"
 	       "  aanwezig --db %s instrument show\n\n",
-	       db, (long long)d.round_id, db);
+	       db, (long long)d.round_id, db, (long long)d.previous_round_id, db);
 	fflush(stdout);
 out:
 	core_close(&c);

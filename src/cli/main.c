@@ -19,12 +19,14 @@ static const char usage[] =
 	"  demo                      create a demo database for a fictional municipality\n"
 	"                            and serve it\n"
 	"  serve                     the web server: the questionnaire behind the links\n"
+	"  report                    the presence profile of a round (html, pdf)\n"
 	"  leader add|list           the leaders whose profile is made\n"
 	"  round new|open|close|release|list|show|links|export\n"
 	"                            rounds of feedback for one leader\n"
 	"  rater add|import          invite people from the leader's environment\n"
 	"  response submit           hand in answers through a personal link\n"
 	"  instrument check|show     validate or print a questionnaire\n"
+	"  analyze                   profiles of answers collected elsewhere\n"
 	"  version                   print the version\n"
 	"\n"
 	"Options for every command:\n"
@@ -47,6 +49,8 @@ static const struct {
 	{"response", cmd_response},
 	{"instrument", cmd_instrument},
 	{"serve", cmd_serve},
+	{"report", cmd_report},
+	{"analyze", cmd_analyze},
 };
 
 int main(int argc, char **argv)

@@ -162,17 +162,57 @@ int core_draft_parse(struct arena *a, const char *json, size_t n, struct submiss
  * even that would expose fewer raters than the threshold. */
 int core_export_long_csv(struct core *c, int64_t round_id, struct buf *out, struct err *e);
 
+/* ---- The presence profile of a round ---- */
+
+#include "../profile/stats.h"
+
+/* One answer to an open question, as a report may show it. */
+struct report_text {
+	const char *question_id;
+	const char *group;         /* a shown group's id, "overig", or "self" */
+	const char *text;
+};
+
+/* Everything a report shows, computed; strings and arrays in the arena
+ * given to core_report(). */
+struct report {
+	struct round_view view;           /* the round, its leader and instrument */
+	struct stats_design design;
+	struct stats_profile profile;
+	int nresponse;                    /* non-self responses */
+	struct report_text *texts;        /* shown texts: the leader's first, then the
+					     raters' per question in random order */
+	size_t ntext;
+	const char *previous_round;       /* the round the trend compares with, or NULL */
+};
+
+/* Compute the report of a closed or released round (AZ_ESTATE otherwise:
+ * while a round is open, two reports around one submission would tell whose
+ * answers were new). The trend compares with the leader's latest earlier
+ * closed or released round on the same instrument text. */
+int core_report(struct core *c, struct arena *a, int64_t round_id, struct report *out, struct err *e);
+
+/* The leader's personal link to the report of round_id (released rounds
+ * only show it), derived like the questionnaire links; in a. */
+int core_report_link(struct core *c, struct arena *a, int64_t round_id, const char **url, struct err *e);
+/* The round whose report link token is token (AZ_ENOTFOUND otherwise). */
+int core_report_by_token(struct core *c, struct arena *a, const char *token, int64_t *round_id,
+			 struct err *e);
+
 /* ---- Demo ---- */
 
 /* What core_demo made, for the front to print. */
 struct demo_result {
-	int64_t leader_id, round_id;
+	int64_t leader_id;
+	int64_t previous_round_id;   /* last year's round: closed and released */
+	int64_t round_id;            /* the current round: open */
 	size_t ninvited, nsubmitted;
 };
 
-/* Fill a fresh instance with a fictional municipality: one secretary, an
- * open round with raters in every group, generated answers (some "kan ik
- * niet beoordelen", some open texts) and one link left unanswered. */
+/* Fill a fresh instance with a fictional municipality: one secretary,
+ * last year's round (released, so its report can be read) and an open round
+ * with raters in every group, generated answers (some "kan ik niet
+ * beoordelen", some open texts) and one link left unanswered. */
 int core_demo(struct core *c, struct demo_result *out, struct err *e);
 
 #endif

@@ -132,8 +132,10 @@ static const char *story(uint64_t *s, const char *question)
 	return NULL;
 }
 
-/* Generate one respondent's answers into sub (arena a). */
-static int demo_answers(const struct instrument *ins, const char *group, uint64_t *s,
+/* Generate one respondent's answers into sub (arena a). In last year's
+ * round (then) the environment saw a little less, and the secretary's
+ * self-view lay further from it. */
+static int demo_answers(const struct instrument *ins, const char *group, uint64_t *s, int then,
 			struct arena *a, struct submission *sub)
 {
 	int self = strcmp(group, "self") == 0;
@@ -153,7 +155,8 @@ static int demo_answers(const struct instrument *ins, const char *group, uint64_
 
 		for (size_t d = 0; d < sizeof truth / sizeof truth[0]; d++)
 			if (strcmp(truth[d].dim, dim) == 0)
-				level = truth[d].level + (self ? truth[d].self_shift : 0.0);
+				level = truth[d].level - (then ? 0.3 : 0.0) +
+					(self ? truth[d].self_shift * (then ? 1.4 : 1.0) : 0.0);
 		x = level + leniency + group_view + rnd_normal(s, 0.6);
 		score = (int)lround(x);
 		score = score < 1 ? 1 : score > 5 ? 5 : score;
@@ -187,33 +190,33 @@ static const char *link_token(const char *url)
 	return p ? p + 1 : url;
 }
 
-int core_demo(struct core *c, struct demo_result *out, struct err *e)
+/* A date days from today into out[11]. */
+static void date_in(char out[11], int days)
 {
-	struct arena *a = arena_new();
+	time_t t = time(NULL) + (time_t)days * 24 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* One round for the demo's leader with everyone of people[] invited and
+ * answering, but Femke Hoekstra when skip is set. A round of last year
+ * (then) is closed and released afterwards. */
+static int demo_round(struct core *c, struct arena *a, int64_t leader, int then, int skip, uint64_t *seed,
+		      int64_t *round_id, size_t *ninvited, size_t *nsubmitted, struct err *e)
+{
 	struct round_view v;
 	struct link *links;
 	size_t nlink;
-	uint64_t seed = 20181122;   /* the demo is the same every time */
-	char closes[11];
+	char opens[11], closes[11];
 	int rc;
 
-	memset(out, 0, sizeof *out);
 	memset(&v, 0, sizeof v);
-	if (a == NULL)
-		return err_set(e, AZ_ENOMEM, "out of memory");
-	if ((rc = c->st->ops->meta_set(c->st, "demo", "1", e)) != AZ_OK ||
-	    (rc = core_leader_add(c, "Marieke van Dalen", "m.vandalen@dijkwaard.example",
-				  "Gemeente Dijkwaard", "nl", &out->leader_id, e)) != AZ_OK)
-		goto out;
-	/* Open for three more weeks. */
-	{
-		time_t t = time(NULL) + 21 * 24 * 3600;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(closes, sizeof closes, "%Y-%m-%d", &tm);
-	}
-	if ((rc = core_round_new(c, out->leader_id, NULL, 0, NULL, NULL, closes, &out->round_id, e)) != AZ_OK)
-		goto out;
+	date_in(opens, then ? -365 : 0);
+	date_in(closes, then ? 0 : 21);
+	if ((rc = core_round_new(c, leader, NULL, 0, NULL, then ? opens : NULL, closes, round_id, e)) != AZ_OK)
+		return rc;
 	for (size_t g = 0; g < sizeof people / sizeof people[0]; g++) {
 		for (int k = 0; k < 9 && people[g].names[k] != NULL; k++) {
 			char mail[128], local[64];
@@ -227,31 +230,50 @@ int core_demo(struct core *c, struct demo_result *out, struct err *e)
 					local[j++] = (char)(*p | 0x20);
 			local[j] = '\0';
 			snprintf(mail, sizeof mail, "%s@%s.dijkwaard.example", local, people[g].group);
-			if ((rc = core_rater_add(c, out->round_id, n, mail, people[g].group, e)) != AZ_OK)
-				goto out;
+			if ((rc = core_rater_add(c, *round_id, n, mail, people[g].group, e)) != AZ_OK)
+				return rc;
 		}
 	}
-	if ((rc = core_round_open(c, out->round_id, NULL, e)) != AZ_OK ||
-	    (rc = core_round_load(c, a, out->round_id, &v, e)) != AZ_OK ||
-	    (rc = core_round_links(c, a, out->round_id, &links, &nlink, e)) != AZ_OK)
-		goto out;
-	out->ninvited = nlink;
+	if ((rc = core_round_open(c, *round_id, NULL, e)) != AZ_OK ||
+	    (rc = core_round_load(c, a, *round_id, &v, e)) != AZ_OK ||
+	    (rc = core_round_links(c, a, *round_id, &links, &nlink, e)) != AZ_OK)
+		return rc;
+	*ninvited = nlink;
+	*nsubmitted = 0;
 	for (size_t i = 0; i < nlink; i++) {
 		struct submission sub = {0};
 		/* One staff member has not answered yet: their link stays open. */
-		if (strcmp(links[i].group_id, "medewerkers") == 0 && links[i].name != NULL &&
+		if (skip && strcmp(links[i].group_id, "medewerkers") == 0 && links[i].name != NULL &&
 		    strcmp(links[i].name, "Femke Hoekstra") == 0)
 			continue;
-		if (demo_answers(v.ins, links[i].group_id, &seed, a, &sub) != 0) {
-			rc = err_set(e, AZ_ENOMEM, "out of memory");
-			goto out;
-		}
+		if (demo_answers(v.ins, links[i].group_id, seed, then, a, &sub) != 0)
+			return err_set(e, AZ_ENOMEM, "out of memory");
 		if ((rc = core_submit(c, link_token(links[i].url), &sub, e)) != AZ_OK)
-			goto out;
-		out->nsubmitted++;
+			return rc;
+		(*nsubmitted)++;
 	}
-out:
-	round_view_reset(&v);
+	if (then && ((rc = core_round_close(c, *round_id, e)) != AZ_OK ||
+		     (rc = core_round_release(c, *round_id, e)) != AZ_OK))
+		return rc;
+	return AZ_OK;
+}
+
+int core_demo(struct core *c, struct demo_result *out, struct err *e)
+{
+	struct arena *a = arena_new();
+	uint64_t seed = 20181122;   /* the demo is the same every time */
+	size_t n1, n2;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = c->st->ops->meta_set(c->st, "demo", "1", e)) == AZ_OK &&
+	    (rc = core_leader_add(c, "Marieke van Dalen", "m.vandalen@dijkwaard.example",
+				  "Gemeente Dijkwaard", "nl", &out->leader_id, e)) == AZ_OK &&
+	    (rc = demo_round(c, a, out->leader_id, 1, 0, &seed, &out->previous_round_id, &n1, &n2, e)) == AZ_OK)
+		rc = demo_round(c, a, out->leader_id, 0, 1, &seed, &out->round_id, &out->ninvited,
+				&out->nsubmitted, e);
 	arena_free(a);
 	return rc;
 }

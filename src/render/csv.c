@@ -1,6 +1,7 @@
 /* csv.c — see csv.h. */
 #include "csv.h"
 
+#include <math.h>
 #include <string.h>
 
 void csv_cell(struct buf *b, const char *s, int first)
@@ -32,6 +33,14 @@ void csv_int(struct buf *b, long long value, int first)
 		buf_putc(b, ',');
 	if (value >= 0)
 		buf_printf(b, "%lld", value);
+}
+
+void csv_double(struct buf *b, double value, int first)
+{
+	if (!first)
+		buf_putc(b, ',');
+	if (isfinite(value))
+		buf_printf(b, "%.17g", value);
 }
 
 void csv_end(struct buf *b)

@@ -44,6 +44,21 @@ struct sq {
 	pthread_cond_t pfree;
 	struct conn *idle[POOL_MAX];
 	int nidle, nopen;
+	/* Group commit of submissions (see sq_response_submit). */
+	pthread_mutex_t qlock;
+	pthread_cond_t qdone;
+	struct pending *qhead, *qtail;
+	int committing;            /* a thread is committing a batch now */
+};
+
+/* A submission waiting for its batch. */
+struct pending {
+	struct pending *next;
+	int64_t inv_id;
+	const struct response *r;
+	struct err *e;             /* the submitter's */
+	int rc;
+	int done;
 };
 
 /* ---- Migrations ------------------------------------------------------
@@ -1110,38 +1125,35 @@ static int submit_allowed(struct sq *s, struct conn *c, int64_t inv_id, const st
 	return rc;
 }
 
-static int sq_response_submit(struct store *stp, int64_t inv_id, const struct response *r, struct err *e)
+/* Store one submission inside the batch's transaction. */
+static int submit_one(struct sq *s, struct conn *c, int64_t inv_id, const struct response *r, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = w_begin(s, &c, e)) != AZ_OK)
-		return rc;
 	if ((rc = submit_allowed(s, c, inv_id, r, e)) != AZ_OK)
-		return w_end(s, c, rc, e);
+		return rc;
 	if ((st = stmt(s, c, SQL_INV_SUBMITTED, e)) == NULL)
-		return w_end(s, c, e->code, e);
+		return e->code;
 	bind_int(st, 1, inv_id);
 	if ((rc = step_done(s, c, st, e)) != AZ_OK)
-		return w_end(s, c, rc, e);
+		return rc;
 	if ((st = stmt(s, c, SQL_DRAFT_DROP, e)) == NULL)
-		return w_end(s, c, e->code, e);
+		return e->code;
 	bind_int(st, 1, inv_id);
 	if ((rc = step_done(s, c, st, e)) != AZ_OK)
-		return w_end(s, c, rc, e);
+		return rc;
 	if ((st = stmt(s, c, SQL_RESPONSE_ADD, e)) == NULL)
-		return w_end(s, c, e->code, e);
+		return e->code;
 	bind_text(st, 1, r->id);
 	bind_int(st, 2, r->round_id);
 	bind_text(st, 3, r->group_id);
 	bind_text(st, 4, r->submitted_on);
 	if ((rc = step_done(s, c, st, e)) != AZ_OK)
-		return w_end(s, c, rc, e);
+		return rc;
 	for (size_t i = 0; rc == AZ_OK && i < r->nanswer; i++) {
 		if ((st = stmt(s, c, SQL_ANSWER_ADD, e)) == NULL)
-			return w_end(s, c, e->code, e);
+			return e->code;
 		bind_text(st, 1, r->id);
 		bind_text(st, 2, r->answers[i].item_id);
 		if (r->answers[i].score > 0)
@@ -1150,13 +1162,79 @@ static int sq_response_submit(struct store *stp, int64_t inv_id, const struct re
 	}
 	for (size_t i = 0; rc == AZ_OK && i < r->ntext; i++) {
 		if ((st = stmt(s, c, SQL_OPEN_ADD, e)) == NULL)
-			return w_end(s, c, e->code, e);
+			return e->code;
 		bind_text(st, 1, r->id);
 		bind_text(st, 2, r->texts[i].question_id);
 		bind_text(st, 3, r->texts[i].text);
 		rc = step_done(s, c, st, e);
 	}
-	return w_end(s, c, rc, e);
+	return rc;
+}
+
+/* Commit a batch of submissions in one transaction, each in a savepoint of
+ * its own: one that fails is rolled back alone and told why; the others
+ * are acknowledged only after the COMMIT (and its fsync) succeeded. */
+static void commit_batch(struct sq *s, struct pending *batch)
+{
+	struct conn *c;
+	struct err be = {0};
+	int rc;
+
+	if ((rc = w_begin(s, &c, &be)) != AZ_OK) {
+		for (struct pending *p = batch; p; p = p->next)
+			p->rc = err_set(p->e, rc, "%s", be.msg);
+		return;
+	}
+	for (struct pending *p = batch; p; p = p->next) {
+		if ((p->rc = conn_exec(s, c, "SAVEPOINT submission", p->e)) != AZ_OK)
+			continue;
+		p->rc = submit_one(s, c, p->inv_id, p->r, p->e);
+		if (p->rc != AZ_OK)
+			sqlite3_exec(c->db, "ROLLBACK TO submission", NULL, NULL, NULL);
+		sqlite3_exec(c->db, "RELEASE submission", NULL, NULL, NULL);
+	}
+	if ((rc = w_end(s, c, AZ_OK, &be)) != AZ_OK)
+		for (struct pending *p = batch; p; p = p->next)
+			if (p->rc == AZ_OK)
+				p->rc = err_set(p->e, rc, "%s", be.msg);
+}
+
+/* Submissions are committed in groups: a submitter queues its response;
+ * when no batch is being committed it takes the whole queue and commits
+ * it, otherwise it waits for a committer to take it. Under load one fsync
+ * then acknowledges many submissions, while a lone submission is committed
+ * at once. No extra thread is needed. */
+static int sq_response_submit(struct store *stp, int64_t inv_id, const struct response *r, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct pending me = {NULL, inv_id, r, e, AZ_OK, 0};
+
+	pthread_mutex_lock(&s->qlock);
+	if (s->qtail)
+		s->qtail->next = &me;
+	else
+		s->qhead = &me;
+	s->qtail = &me;
+	while (!me.done) {
+		if (!s->committing) {
+			struct pending *batch = s->qhead;
+			s->qhead = s->qtail = NULL;
+			s->committing = 1;
+			pthread_mutex_unlock(&s->qlock);
+			commit_batch(s, batch);
+			pthread_mutex_lock(&s->qlock);
+			for (struct pending *p = batch, *next; p; p = next) {
+				next = p->next;
+				p->done = 1;   /* after this, p may be gone */
+			}
+			s->committing = 0;
+			pthread_cond_broadcast(&s->qdone);
+		} else {
+			pthread_cond_wait(&s->qdone, &s->qlock);
+		}
+	}
+	pthread_mutex_unlock(&s->qlock);
+	return me.rc;
 }
 
 static int sq_draft_get(struct store *stp, struct arena *a, int64_t inv_id, const char **body,
@@ -1325,6 +1403,8 @@ static void sq_close(struct store *stp)
 	pthread_mutex_destroy(&s->wlock);
 	pthread_mutex_destroy(&s->plock);
 	pthread_cond_destroy(&s->pfree);
+	pthread_mutex_destroy(&s->qlock);
+	pthread_cond_destroy(&s->qdone);
 	free(s->path);
 	free(s);
 }
@@ -1406,6 +1486,8 @@ int store_sqlite_open(const char *path, enum store_mode mode, struct store **out
 	pthread_mutex_init(&s->wlock, NULL);
 	pthread_mutex_init(&s->plock, NULL);
 	pthread_cond_init(&s->pfree, NULL);
+	pthread_mutex_init(&s->qlock, NULL);
+	pthread_cond_init(&s->qdone, NULL);
 	if ((rc = conn_new(s, mode == STORE_CREATE, &c, e)) != AZ_OK) {
 		sq_close(&s->base);
 		return rc;

@@ -8,14 +8,11 @@
 #define AZ_WEB_PAGES_H
 
 #include "../render/html.h"
+#include "../util/i18n.h"
 #include "web.h"
 
-/* The translation of msgid into the request's language (i18n.c). msgid
- * is English; po/nl.po holds the Dutch. */
-const char *tr(const char *lang, const char *msgid);
+/* The translation of msgid into the request's language (util/i18n.h). */
 #define T(req, msgid) tr((req)->lang, msgid)
-/* Marks a msgid that is translated later (passed to page_error, say). */
-#define N_(msgid) msgid
 
 /* Start and end an HTML page with the site's header and footer. title is
  * text (escaped here). lang_base is the path (with query, without lang)
@@ -33,6 +30,7 @@ void page_static(struct request *req, struct reply *res);
 void page_home(struct request *req, struct reply *res);
 void page_rater_get(struct request *req, struct reply *res);
 void page_rater_post(struct request *req, struct reply *res);
+void page_report(struct request *req, struct reply *res);
 
 /* Static files embedded at build time (build/gen/static_files.c). */
 struct static_file {

@@ -220,7 +220,26 @@ static void render_open(struct request *req, struct reply *res, const struct lin
 		    error ? " e-" : "", error ? o->id : "", text ? text : "");
 }
 
-static void render_error_summary(struct request *req, struct reply *res, const struct problems *p)
+/* The text of question id (an item or an open question) as this audience
+ * reads it; NULL when there is none. */
+static const char *question_text(struct request *req, const struct link_view *v, const char *id)
+{
+	const struct instrument *ins = v->ins;
+
+	for (int i = 0; i < ins->nitem; i++)
+		if (strcmp(ins->items[i].id, id) == 0)
+			return itext_get(ins, v->audience == AUD_SELF ? &ins->items[i].self : &ins->items[i].rater,
+					 req->lang);
+	for (int q = 0; q < ins->nopen; q++)
+		if (strcmp(ins->opens[q].id, id) == 0)
+			return itext_get(ins, &ins->opens[q].text, req->lang);
+	return NULL;
+}
+
+/* Each link names its question, so that the links (read as a list of links,
+ * too) differ, and the message follows. */
+static void render_error_summary(struct request *req, struct reply *res, const struct link_view *v,
+				 const struct problems *p)
 {
 	struct buf *b = &res->body;
 
@@ -230,12 +249,14 @@ static void render_error_summary(struct request *req, struct reply *res, const s
 		    "<h2 class=\"utrecht-heading-2\">%h</h2>\n<ul class=\"utrecht-unordered-list\">\n",
 		    T(req, "Please check these answers"));
 	for (int i = 0; i < p->n; i++) {
-		if (p->href[i] != NULL)
-			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a\">%h</a></li>\n",
-				    p->href[i], p->msg[i]);
+		const char *href = p->href[i] ? p->href[i] : arena_printf(req->a, "#q-%s", p->id[i]);
+		const char *q = question_text(req, v, p->id[i]);
+		if (q != NULL)
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a\">%h</a> — %h</li>\n",
+				    href, q, p->msg[i]);
 		else
-			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"#q-%a\">%h</a></li>\n",
-				    p->id[i], p->msg[i]);
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a\">%h</a></li>\n",
+				    href, p->msg[i]);
 	}
 	html_printf(b, "</ul>\n</div>\n");
 }
@@ -257,7 +278,7 @@ static void render_section(struct request *req, struct reply *res, const struct 
 	int any_open = 0;
 
 	progress(req, res, step, st->n);
-	render_error_summary(req, res, p);
+	render_error_summary(req, res, v, p);
 	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n", itext_get(ins, &sec->title, req->lang));
 	if (sec->question.s[0])
 		html_printf(b, "<p class=\"utrecht-paragraph az-lead\">%h</p>\n", itext_get(ins, &sec->question, req->lang));
@@ -290,7 +311,7 @@ static void render_review(struct request *req, struct reply *res, const struct l
 	struct buf *b = &res->body;
 
 	progress(req, res, st->n - 1, st->n);
-	render_error_summary(req, res, p);
+	render_error_summary(req, res, v, p);
 	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<p class=\"utrecht-paragraph\">%h</p>\n",
 		    T(req, "Check your answers"),
 		    T(req, "After sending, your answers can no longer be changed."));
@@ -341,6 +362,9 @@ static void render_step(struct request *req, struct reply *res, const struct lin
 	title = step == 0 ? (v->audience == AUD_SELF ? T(req, "Your own reflection") : T(req, "Feedback"))
 	      : step == st.n - 1 ? T(req, "Check your answers")
 	      : itext_get(v->ins, &v->ins->sections[st.sec[step]].title, req->lang);
+	/* A page shown again with errors says so first, in its title too. */
+	if (p != NULL && p->n > 0)
+		title = arena_printf(req->a, "%s: %s", T(req, "Error"), title);
 	res->personal = 1;
 	page_begin(req, res, title, arena_printf(req->a, "%s?p=%d", base_path(req), step));
 	if (step == 0)

@@ -41,6 +41,8 @@ struct route {
 static const struct param_spec q_lang[] = {{"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
 static const struct param_spec q_rater[] = {
 	{"p", 0, V_INT, 100}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec q_report[] = {
+	{"format", 0, V_WORD, 8}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
 static const struct param_spec f_rater[] = {
 	{"csrf", 0, V_TOKEN, 64},
 	{"step", 0, V_INT, 100},
@@ -55,6 +57,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/static/", 1, page_static, NULL, NULL},
 	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL},
 	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater},
+	{HTTP_GET, "/p/", 1, page_report, q_report, NULL},
 };
 
 const char *http_query(const struct request *req, const char *name)

@@ -244,8 +244,12 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	}
 	ratelimit_init(&app->rl);
 	if (threads == 0) {
+		/* Handlers block on the database's fsync; more threads than cores
+		 * let submissions share one commit (store/sqlite.c). Measured in
+		 * docs/performance.md. */
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 && n < 64 ? (unsigned)n : 2;
+		threads = n > 0 ? (unsigned)(8 * n) : 16;
+		threads = threads < 16 ? 16 : threads > 64 ? 64 : threads;
 	}
 	/* Signals go to the thread that waits for them, not to the pool. */
 	sigemptyset(&set);

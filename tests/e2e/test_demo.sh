@@ -8,8 +8,10 @@ expect_rc 0
 expect_out "Gemeente Dijkwaard"
 n=$(printf '%s\n' "$out" | grep -c 'http://127.0.0.1:9123/r/')
 expect_eq "$n" "35"
-expect_eq "$(printf '%s\n' "$out" | grep 'http://' | head -n1 | cut -f1)" "self"
-expect_eq "$(sqlite3 demo.db "select count(*) from responses")" "34"
+expect_eq "$(printf '%s\n' "$out" | grep '/r/' | head -n1 | cut -f1)" "self"
+# Last year's round: all 35 answered; this year's: 34 of 35.
+expect_eq "$(sqlite3 demo.db "select count(*) from responses")" "69"
+expect_eq "$(sqlite3 demo.db "select group_concat(state) from rounds")" "released,open"
 expect_eq "$(sqlite3 demo.db "select count(*) from invitations where state <> 'submitted'")" "1"
 expect_eq "$(sqlite3 demo.db "select count(distinct group_id) from invitations")" "7"
 
@@ -29,7 +31,17 @@ expect_rc 0
 test_case "running the demo again starts afresh"
 run aanwezig demo --no-serve --db demo.db
 expect_rc 0
-expect_eq "$(sqlite3 demo.db "select count(*) from responses")" "34"
+expect_eq "$(sqlite3 demo.db "select count(*) from responses")" "69"
+
+test_case "the demo prints the link to last year's report, and the report opens"
+run aanwezig demo --no-serve --db demo.db
+report=$(printf '%s\n' "$out" | grep '/p/' | head -n1)
+[ -n "$report" ] || _bad "no report link: $out"
+run aanwezig --db demo.db report --round 1 -o last.html
+expect_rc 0
+grep -q "Marieke van Dalen" last.html || _bad "report lacks the leader"
+run aanwezig --db demo.db report --round 2
+expect_rc 1; expect_err "once it is closed"
 
 test_case "the demo never replaces a database that is not a demo"
 "$AANWEZIG_BIN" --db real.db init >/dev/null

@@ -343,6 +343,63 @@ static void concurrent_writers_all_succeed(void **state)
 	assert_int_equal(n, 1 + 16 * 25);
 }
 
+/* Concurrent submissions: each is stored once; two at once for the same
+ * invitation store one. */
+struct submitter {
+	struct store *st;
+	struct arena *a;
+	int64_t inv, round;
+	int rc;
+};
+
+static void *submitter_run(void *arg)
+{
+	struct submitter *w = arg;
+	struct err e = {0};
+	struct response r = make_resp(w->a, w->round, "mt", 3);
+
+	w->rc = w->st->ops->response_submit(w->st, w->inv, &r, &e);
+	return NULL;
+}
+
+static void concurrent_submissions_are_stored_once_each(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct invitation v[24];
+	struct submitter w[32];
+	pthread_t th[32];
+	struct response *resp;
+	size_t n;
+	int ok = 0, dup_ok = 0;
+
+	for (int i = 0; i < 24; i++) {
+		char *mail = arena_printf(f->a, "c%d@example.org", i);
+		v[i] = make_inv(f->a, f->round, "mt", mail);
+	}
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 24, NULL, &e), AZ_OK);
+	assert_int_equal(f->st->ops->round_transition(f->st, f->round, ROUND_DRAFT, ROUND_OPEN, NULL, NULL, &e), AZ_OK);
+	/* 24 distinct invitations, and 8 more threads for invitation 0. */
+	for (int i = 0; i < 32; i++) {
+		w[i] = (struct submitter){f->st, arena_new(), v[i < 24 ? i : 0].id, f->round, -1};
+		assert_int_equal(pthread_create(&th[i], NULL, submitter_run, &w[i]), 0);
+	}
+	for (int i = 0; i < 32; i++) {
+		pthread_join(th[i], NULL);
+		if (i > 0 && i < 24)
+			ok += w[i].rc == AZ_OK;
+		if (i == 0 || i >= 24)
+			dup_ok += w[i].rc == AZ_OK;
+		if (i == 0 || i >= 24)
+			assert_true(w[i].rc == AZ_OK || w[i].rc == AZ_ESTATE);
+		arena_free(w[i].a);
+	}
+	assert_int_equal(ok, 23);
+	assert_int_equal(dup_ok, 1);
+	assert_int_equal(f->st->ops->response_list(f->st, f->a, f->round, &resp, &n, &e), AZ_OK);
+	assert_int_equal(n, 24);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_failing_submission_leaves_nothing_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(round_transitions_check_the_current_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writers_all_succeed, setup, teardown),
+		cmocka_unit_test_setup_teardown(concurrent_submissions_are_stored_once_each, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages.h"
+#include "i18n.h"
 
 struct i18n_entry {
 	const char *id, *str;
