@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../render/html.h"
+#include "../render/json.h"
 #include "../render/report.h"
 #include "../util/i18n.h"
 #include "cli.h"
@@ -18,13 +19,15 @@ extern const struct static_file static_files[];
 extern const size_t static_files_len;
 
 static const char help_report[] =
-	"Usage: aanwezig report --round ID [--format html|pdf] [--language nl|en] [-o FILE]\n"
+	"Usage: aanwezig report --round ID [--format html|pdf|json|csv] [--language nl|en] [-o FILE]\n"
 	"\n"
 	"Writes the presence profile of a closed or released round: the summary,\n"
 	"self versus others per dimension with the groups that may be shown, roles\n"
 	"and arenas, the items, what raters wrote, and the change since the previous\n"
 	"round. html (default) is one printable page with its style included; pdf is\n"
-	"A4. Without -o the report goes to standard output.\n"
+	"A4; json and csv hold every figure the report shows, in the format of\n"
+	"`aanwezig analyze` (docs/statistics.md). Without -o the report goes to\n"
+	"standard output.\n"
 	"\n"
 	"The leader reads the same report at the link `aanwezig round links` gives\n"
 	"for the leader, with /p/ in place of /r/, once the round is released.\n";
@@ -44,6 +47,32 @@ static int standalone(const struct report *r, const char *lang, struct buf *b, s
 		return e->code;
 	html_printf(b, "</div></main>\n</body>\n</html>\n");
 	return b->failed ? err_set(e, AZ_ENOMEM, "out of memory") : AZ_OK;
+}
+
+/* The figures as JSON or CSV: an analysis of this one leader-round. */
+static int figures(const struct report *r, const char *format, struct buf *b, struct err *e)
+{
+	struct stats_analysis an;
+
+	memset(&an, 0, sizeof an);
+	an.cfg.threshold = r->profile.threshold;
+	an.cfg.blind_spot = 0.5;
+	an.design = &r->design;
+	an.profiles = (struct stats_profile *)&r->profile;
+	an.nprofile = 1;
+	if (strcmp(format, "json") == 0)
+		return render_json_analysis(&an, b, e);
+	render_csv_analysis(&an, b);
+	return b->failed ? err_set(e, AZ_ENOMEM, "out of memory") : AZ_OK;
+}
+
+static int render(const struct report *r, const char *format, const char *lang, struct buf *b, struct err *e)
+{
+	if (strcmp(format, "pdf") == 0)
+		return report_pdf(r, lang, b, e);
+	if (strcmp(format, "json") == 0 || strcmp(format, "csv") == 0)
+		return figures(r, format, b, e);
+	return standalone(r, lang, b, e);
 }
 
 int cmd_report(int argc, char **argv, struct cli *g)
@@ -66,8 +95,9 @@ int cmd_report(int argc, char **argv, struct cli *g)
 		return fputs(help_report, stdout), 0;
 	if ((rc = cli_id("report", "round (--round)", round, &id)) != 0)
 		return rc;
-	if (strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0)
-		return cli_usage("report", "--format must be html or pdf, not \"%.20s\"", format);
+	if (strcmp(format, "html") != 0 && strcmp(format, "pdf") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0)
+		return cli_usage("report", "--format must be html, pdf, json or csv, not \"%.20s\"", format);
 	if (strcmp(lang, "nl") != 0 && strcmp(lang, "en") != 0)
 		return cli_usage("report", "--language must be nl or en");
 	if ((rc = cli_open(g, &c)) != 0)
@@ -76,7 +106,7 @@ int cmd_report(int argc, char **argv, struct cli *g)
 	if ((a = arena_new()) == NULL) {
 		rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
 	} else if (core_report(&c, a, id, &r, &e) != AZ_OK ||
-		   (strcmp(format, "pdf") == 0 ? report_pdf(&r, lang, &b, &e) : standalone(&r, lang, &b, &e)) != AZ_OK ||
+		   render(&r, format, lang, &b, &e) != AZ_OK ||
 		   cli_write_file(out, buf_str(&b), b.len, &e) != AZ_OK) {
 		rc = cli_fail(&e);
 	}

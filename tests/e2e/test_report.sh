@@ -60,6 +60,38 @@ grep -q "Mijn eigen verhaal" r.html || _bad "leader's story missing"
 run aanwezig --db "$DB" report --round 1 --language en
 expect_rc 0; expect_out "Summary"; expect_out "Blind spots"
 
+test_case "the figures come as JSON and CSV too, with small groups absent"
+run aanwezig --db "$DB" report --round 1 --format json -o r.json
+expect_rc 0
+out=$(python3 - r.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["profiles"][0]
+dims = {x["dimension"]: x for x in p["dimensions"]}
+groups = sorted({g["group"] for x in p["dimensions"] for g in x.get("groups", [])})
+print(len(p["dimensions"]), dims["omgeving"]["others"]["n"], ",".join(groups), dims["omgeving"]["self"])
+PY
+)
+expect_eq "$out" "10 7 bestuur,overig 5.0"
+run aanwezig --db "$DB" report --round 1 --format csv
+expect_rc 0
+expect_out "leader,round,dimension,figure,group,n,mean,sd,rwg,gap,flag"
+expect_no_out "peers"
+
+test_case "the PDF holds the same content, with hostile texts as plain text"
+run aanwezig --db "$DB" report --round 1 --format pdf -o r.pdf
+expect_rc 0
+expect_eq "$(head -c 5 r.pdf)" "%PDF-"
+if command -v pdftotext >/dev/null; then
+  pdftotext r.pdf r.txt
+  grep -q "Marieke van Dalen" r.txt || _bad "no leader in the PDF"
+  grep -q "<script>alert(1)</script>" r.txt || _bad "hostile text not literal in the PDF"
+  grep -q "Collega-secretarissen" r.txt && _bad "peers named in the PDF"
+  grep -q "Samenvatting" r.txt || _bad "no summary in the PDF"
+else
+  _bad "pdftotext (poppler-utils) is missing"
+fi
+
 test_case "bad arguments are refused"
 run aanwezig --db "$DB" report --round 1 --format docx
 expect_rc 2
