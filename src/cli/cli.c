@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../util/buf.h"
@@ -140,6 +141,13 @@ int cli_read_file(const char *path, size_t max, char **data, size_t *n, struct e
 	if (f == NULL)
 		return err_set(e, AZ_EIO, "cannot read %s: %s", path, strerror(errno));
 	buf_init(&b);
+	/* A regular file's size is known: read it without regrowing. */
+	{
+		struct stat sb;
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+		    (size_t)sb.st_size <= max)
+			buf_reserve(&b, (size_t)sb.st_size + 1);
+	}
 	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (b.len + got > max) {
 			if (f != stdin)

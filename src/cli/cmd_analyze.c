@@ -144,7 +144,7 @@ int cmd_analyze(int argc, char **argv, struct cli *g)
 		goto out;
 	}
 	if (cli_read_file(map, CSV_MAX_BYTES, &mapdata, &nmap, &e) != AZ_OK ||
-	    cli_read_file(pos[0], CSV_MAX_BYTES, &data, &ndata, &e) != AZ_OK ||
+	    cli_read_file(pos[0], CSV_MAX_DATA_BYTES, &data, &ndata, &e) != AZ_OK ||
 	    core_analyze(a, mapdata, nmap, map, data, ndata, pos[0], &cfg, &an, &e) != AZ_OK) {
 		rc = cli_fail(&e);
 		goto out;

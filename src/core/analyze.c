@@ -528,7 +528,7 @@ static int data_read(struct arena *a, const char *text, size_t n, const char *or
 	size_t nf, line;
 	int col[6], more;
 
-	if (csv_open(&rd, text, n, e) != AZ_OK)
+	if (csv_open_max(&rd, text, n, CSV_MAX_DATA_BYTES, e) != AZ_OK)
 		return err_prefix(e, "%s", origin);
 	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) <= 0) {
 		if (more == 0)

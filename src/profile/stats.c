@@ -343,6 +343,39 @@ static void item_profiles(struct work *w, struct stats_profile *out)
 	}
 }
 
+/* Hide the item figures of every dimension where between 1 and T-1 non-self
+ * raters answered some but not all of its items. A rater's dimension score
+ * is the mean of the items they answered, an item figure the mean of the
+ * raters who answered it: with every rater complete both describe the same
+ * answers, but each incomplete rater (or one answering too few items to
+ * count) makes "dimension sum minus the items' sums over the number of
+ * items" a figure about those raters alone. */
+static void hide_partial_items(struct work *w, struct stats_profile *out)
+{
+	const struct stats_design *d = w->d;
+	const struct stats_round *r = w->r;
+
+	for (int dim = 0; dim < d->ndim; dim++) {
+		int nit = dim_items(d, dim, w->items), partial = 0;
+		for (int i = 0; i < r->nrater; i++) {
+			const unsigned char *row = r->score + (size_t)i * (size_t)d->nitem;
+			int answered = 0;
+			if (r->group[i] == STATS_SELF)
+				continue;
+			for (int k = 0; k < nit; k++)
+				answered += row[w->items[k]] > 0;
+			partial += answered > 0 && answered < nit;
+		}
+		if (partial == 0 || partial >= w->T)
+			continue;
+		out->dims[dim].items_hidden = 1;
+		for (int k = 0; k < nit; k++) {
+			out->items[w->items[k]].has_others = 0;
+			out->items[w->items[k]].has_gap = 0;
+		}
+	}
+}
+
 /* Ranking helpers for the item lists: sort keys carried with the index. */
 struct rank {
 	double key;
@@ -465,6 +498,17 @@ static int role_arena(struct arena *a, const struct work *w, struct stats_profil
 	for (int ar = 0; ar < d->narena; ar++)
 		if (pool_cell(w, -1, ar, &c))
 			out->arenas[out->narena++] = c;
+	/* Cells of a role whose items are hidden are hidden too; and then the
+	 * arena totals, which would give the hidden cells by subtraction. */
+	for (int k = 0; k < out->ncell; k++)
+		if (out->dims[out->cells[k].dim].items_hidden) {
+			out->cells[k].shown = 0;
+			for (int x = 0; x < out->narena; x++)
+				out->arenas[x].shown = 0;
+		}
+	for (int k = 0; k < out->nrole; k++)
+		if (out->dims[out->roles[k].dim].items_hidden)
+			out->roles[k].shown = 0;
 	return AZ_OK;
 }
 
@@ -525,6 +569,7 @@ int stats_profile(struct arena *a, const struct stats_design *d, const struct st
 		if ((rc = dim_profile(a, &w, dim, cfg->blind_spot, &out->dims[dim])) != AZ_OK)
 			return err_set(e, rc, "out of memory");
 	item_profiles(&w, out);
+	hide_partial_items(&w, out);
 	if (item_lists(a, d, out) != AZ_OK || role_arena(a, &w, out) != AZ_OK)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	return AZ_OK;

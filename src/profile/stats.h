@@ -105,6 +105,10 @@ struct stats_dim_profile {
 	int flag;              /* enum stats_flag; NONE without a gap */
 	struct stats_group_figure *groups;  /* shown figures only: groups in design order, overig last */
 	int ngroup;
+	int items_hidden;      /* 1..T-1 raters answered only part of the items: the item
+				  figures of this dimension (and its roles x arenas cells)
+				  are not shown, so that the dimension figure minus the
+				  item figures does not describe those few raters */
 };
 
 /* The figures of one item for one leader-round. */

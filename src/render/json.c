@@ -84,6 +84,8 @@ static json_t *dim_json(struct jw *w, const struct stats_design *d, int i,
 		jset(w, o, "others", figure_json(w, NULL, &p->others));
 	jset(w, o, "gap", jnum(p->has_gap, p->gap));
 	jset(w, o, "flag", jstr(stats_flag_name(p->flag)));
+	if (p->items_hidden)
+		jset(w, o, "items_hidden", json_true());
 	for (int g = 0; g < p->ngroup; g++)
 		jpush(w, groups, figure_json(w, p->groups[g].group, &p->groups[g].f));
 	jset(w, o, "groups", groups);

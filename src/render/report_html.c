@@ -139,6 +139,7 @@ static void section_dims(struct buf *b, const struct report *r, const char *lang
 static void section_items(struct buf *b, const struct report *r, const char *lang, int s)
 {
 	const struct instr_section *sec = &r->view.ins->sections[s];
+	int hidden = 0;
 
 	if (sec->nitem == 0)
 		return;
@@ -147,6 +148,8 @@ static void section_items(struct buf *b, const struct report *r, const char *lan
 		    tr(lang, "The items"), tr(lang, "Item"), tr(lang, "Self"), tr(lang, "All others"), tr(lang, "Difference"));
 	for (int i = sec->item0; i < sec->item0 + sec->nitem; i++) {
 		const struct stats_item_profile *ip = &r->profile.items[i];
+		if (r->profile.dims[r->view.ins->items[i].dimension].items_hidden)
+			hidden = 1;
 		html_printf(b, "<tr><th scope=\"row\">%h</th>", report_item_text(r, lang, i));
 		if (ip->self > 0)
 			html_printf(b, "<td class=\"az-num\">%d</td>", ip->self);
@@ -161,6 +164,10 @@ static void section_items(struct buf *b, const struct report *r, const char *lan
 		html_printf(b, "</tr>\n");
 	}
 	html_printf(b, "</tbody>\n</table>\n");
+	if (hidden)
+		html_printf(b, "<p class=\"utrecht-paragraph az-muted\">%h</p>\n",
+			    tr(lang, "A dash: too few raters, or a few raters skipped some questions of this "
+				     "dimension, and the figures together would give their answers away."));
 }
 
 /* The class of a heat-map cell: 9 steps over the scale. */

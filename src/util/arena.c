@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define ARENA_CHUNK 8192
+#define ARENA_CHUNK_MAX (1u << 20)
 #define ARENA_ALIGN 16
 
 struct arena_chunk {
@@ -55,7 +56,14 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (need == 0)
 		need = ARENA_ALIGN;
 	if (c == NULL || c->size - c->used < need) {
-		size = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		/* Chunks double up to ARENA_CHUNK_MAX, so that an arena holding
+		 * millions of small strings makes few allocations. */
+		size = c == NULL ? ARENA_CHUNK : c->size * 2;
+		if (size > ARENA_CHUNK_MAX)
+			size = ARENA_CHUNK_MAX;
+		if (size < ARENA_CHUNK)
+			size = ARENA_CHUNK;
+		size = need > size ? need : size;
 		if (size > SIZE_MAX - sizeof *c)
 			goto fail;
 		c = malloc(sizeof *c + size);
@@ -63,7 +71,7 @@ void *arena_alloc(struct arena *a, size_t n)
 			goto fail;
 		c->size = size;
 		c->used = 0;
-		if (a->head != NULL && need > ARENA_CHUNK) {
+		if (a->head != NULL && need > ARENA_CHUNK && need == size) {
 			/* A big one-off: keep the current chunk in front. */
 			c->next = a->head->next;
 			a->head->next = c;

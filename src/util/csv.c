@@ -26,11 +26,16 @@ static size_t line_of(const char *data, size_t n, size_t off)
 
 int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e)
 {
+	return csv_open_max(r, data, n, CSV_MAX_BYTES, e);
+}
+
+int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, struct err *e)
+{
 	const char *nul;
 
 	memset(r, 0, sizeof *r);
-	if (n > CSV_MAX_BYTES)
-		return err_set(e, AZ_EINVAL, "the file is larger than %u MiB", CSV_MAX_BYTES >> 20);
+	if (n > max)
+		return err_set(e, AZ_EINVAL, "the file is larger than %zu MiB", max >> 20);
 	if ((nul = memchr(data, '\0', n)) != NULL)
 		return err_set(e, AZ_EINVAL,
 			       "line %zu: contains a NUL byte; is this a spreadsheet file rather than CSV?",

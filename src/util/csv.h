@@ -16,6 +16,7 @@
 #include "err.h"
 
 #define CSV_MAX_BYTES   (4u << 20)   /* a rater list is never this big */
+#define CSV_MAX_DATA_BYTES ((size_t)1 << 30)  /* answers collected elsewhere */
 #define CSV_MAX_RECORD  4096         /* bytes in one record */
 #define CSV_MAX_FIELDS  64
 
@@ -29,6 +30,8 @@ struct csv_reader {
 /* Prepare to read data[0..n). Fails (AZ_EINVAL, message with the line)
  * when the data is too large, contains NUL bytes or is not UTF-8. */
 int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e);
+/* The same with another size limit, for data files (analyze). */
+int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, struct err *e);
 
 /* Read the next record. Returns 1 with *fields (arena-allocated, n of them)
  * and *line (where the record starts), 0 at the end, or -1 with *e set.

@@ -17,7 +17,10 @@ items=$("$AANWEZIG_BIN" instrument show | awk '/^  [A-Z][A-Z0-9-]+ +\[/ {print $
 answers() {  # answers SCORE TEXT-JSON
   { echo '{"answers": {'; for i in $items; do echo "\"$i\": $1,"; done | sed '$ s/,$//'; echo '}, "open": '"$2"'}'; } > a.json
 }
-submit() { A response submit --token "$(printf '%s\n' "$links" | grep -F "$1" | sed 's#.*/r/##')" a.json >/dev/null; }
+# The token of the invitee named $1 (names stand between spaces; tokens
+# are random and may contain any short name).
+tok() { printf '%s\n' "$links" | grep -F " $1 " | sed 's#.*/r/##'; }
+submit() { A response submit --token "$(tok "$1")" a.json >/dev/null; }
 answers 5 '{"mijn_verhaal": "Mijn eigen verhaal"}'; submit "(leader)"
 hostile='<script>alert(1)</script> =HYPERLINK(\"http://evil.example\") \"quoted\" & co\nnieuwe regel 🙂 مرحبا שלום'
 answers 3 "{\"aanwezig\": \"$hostile\"}"; submit B1
@@ -103,8 +106,8 @@ test_case "the leader reads the released report on the web; raters can't"
 pid=$!
 for _ in $(seq 50); do grep -q Listening serve.out 2>/dev/null && break; sleep 0.1; done
 URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve.out)
-self=$(printf '%s\n' "$links" | grep -F "(leader)" | sed 's#.*/r/##')
-b1=$(printf '%s\n' "$links" | grep -F "B1" | sed 's#.*/r/##')
+self=$(tok "(leader)")
+b1=$(tok B1)
 code=$(curl -s -o page.html -w '%{http_code}' "$URL/p/$self")
 expect_eq "$code" "200"
 grep -q "nog niet beschikbaar" page.html || _bad "closed but unreleased report shown"

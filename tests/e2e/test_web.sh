@@ -16,9 +16,9 @@ A rater add --round 2 --name "Draft" --email d@example.org --group mt
 A round open 1 >/dev/null
 links=$(A round links 1)
 tok_self=$(printf '%s\n' "$links" | grep '(leader)' | sed 's#.*/r/##')
-tok_henk=$(printf '%s\n' "$links" | grep 'Henk' | sed 's#.*/r/##')
-tok_els=$(printf '%s\n' "$links" | grep 'Els' | sed 's#.*/r/##')
-tok_draft=$(A round links 2 | grep 'Draft' | sed 's#.*/r/##')
+tok_henk=$(printf '%s\n' "$links" | grep -F ' Henk ' | sed 's#.*/r/##')
+tok_els=$(printf '%s\n' "$links" | grep -F ' Els ' | sed 's#.*/r/##')
+tok_draft=$(A round links 2 | grep -F ' Draft ' | sed 's#.*/r/##')
 
 "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
 pid=$!
