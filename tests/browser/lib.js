@@ -33,11 +33,25 @@ export const TEXT = {
  *   round 1 (leader 1, open): the leader and a rater in each group named in raters
  *   round 2 (leader 1, draft): a rater, for the not-yet-open notice
  *   round 3 (leader 2, closed): a rater, for the closed notice
- * Returns { dir, db, links: { self, <name>..., notOpen, closed } } with paths (/r/TOKEN). */
+ * Returns { dir, db, links: { self, <rater name>..., NotOpen, Closed }, A } with the links as
+ * paths (/r/TOKEN), and A(...args) to run the CLI on the database. */
 export function makeDatabase(raters) {
   const dir = mkdtempSync(path.join(tmpdir(), 'aanwezig-browser-'));
   const db = path.join(dir, 'browser.db');
   const A = (...args) => execFileSync(BIN, ['--db', db, ...args], { encoding: 'utf8' });
+  let links;
+  try {
+    links = fill(A, raters);
+    for (const k of ['self', 'NotOpen', 'Closed', ...raters.map((r) => r[0])])
+      if (!links[k]) throw new Error(`no link for ${k} in round links output`);
+  } catch (e) {
+    removeDir(dir);
+    throw e;
+  }
+  return { dir, db, links, A };
+}
+
+function fill(A, raters) {
   const links = {};
   const pick = (out) => {
     for (const line of out.split('\n')) {
@@ -68,9 +82,7 @@ export function makeDatabase(raters) {
   A('round', 'close', '3');
   delete links.self; // the last pick was leader 2's; take leader 1's again
   pick(A('round', 'links', '1'));
-  for (const k of ['self', 'NotOpen', 'Closed', ...raters.map((r) => r[0])])
-    if (!links[k]) throw new Error(`no link for ${k} in round links output`);
-  return { dir, db, links, A };
+  return links;
 }
 
 /* Starts `aanwezig serve` on a free port; resolves to { url, proc, stderr() }. */
@@ -139,9 +151,10 @@ export async function axeCheck(page, label) {
 export async function screenshot(page, name, fullPage = true) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  // No hover or focus left over from filling in the page.
+  // No hover or focus left over from filling in the page, and scrolled to the top: a full-page
+  // shot draws fixed elements (the hidden skip link) where they are for the scrolled window.
   await page.mouse.move(0, 0);
-  await page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
