@@ -12,12 +12,16 @@
  * plain text, never markup, so a name or an open answer holding "<b>",
  * "&amp;", "=HYPERLINK(...)" or right-to-left script is shown as written.
  * cairo embeds (subsets of) the fonts pango picks; FONT_FAMILY asks for
- * Noto Sans (Debian: fonts-noto-core) first, and fontconfig falls back per
- * character, e.g. to Noto Sans Arabic. A glyph no font has shows as a box.
+ * Noto Sans (Debian: fonts-noto-core) first, then DejaVu Sans (which
+ * also has Arabic and Hebrew), and fontconfig falls back per character
+ * beyond them (e.g. Noto Sans Symbols2 for some emoji). A glyph no font
+ * has shows as a box with its code point. The PDF's title (metadata)
+ * holds the leader's name; cairo writes it as an escaped PDF string.
  *
- * pango_cairo_font_map_get_default() is per thread, so server threads can
- * render at the same time; each keeps its font map (and font caches) for
- * the life of the thread.
+ * Fonts come from pango's default font map, which is per thread: server
+ * threads can draw reports at the same time, and each keeps its font map
+ * (with the loaded fonts; a fresh one per report would cost about 8 ms)
+ * for the life of the thread.
  */
 #include "report.h"
 
@@ -44,8 +48,8 @@
 #define KEEP 60.0             /* room a heading wants for what follows it */
 
 /* The dimension chart: a label column, the scale, then the figures. */
-#define CH_LABEL_W 124.0      /* row labels */
-#define CH_SCALE_L 132.0      /* the scale's band, from the left margin */
+#define CH_LABEL_W 150.0      /* row labels */
+#define CH_SCALE_L 156.0      /* the scale's band, from the left margin */
 #define CH_SCALE_R 294.0
 #define CH_INSET 9.0          /* 1 and A lie this far inside the band */
 #define CH_ROW 15.0           /* height of one row */
@@ -86,6 +90,7 @@ struct pdf {
 	PangoLayout **cell;       /* one per table column: a row is laid out once */
 	int ncell;
 	PangoFontDescription *font[NFONT];
+	int *dims;                /* the dimensions of the current section */
 	double line_h[NFONT];     /* the height of one line in each font */
 	double chart_head_h;      /* the height of a chart's header */
 	const struct report *r;
@@ -496,7 +501,6 @@ static void legend_entry(struct pdf *p, double *x, double *y, int shape, struct 
 
 	lay(p, p->lo, F_SMALL, WIDTH - 16, PANGO_ALIGN_LEFT, label, 11);
 	w = lay_width(p->lo);
-
 	if (*x > MARGIN && *x + 16 + w > MARGIN + WIDTH) {
 		*x = MARGIN;
 		*y += 14;
@@ -506,30 +510,37 @@ static void legend_entry(struct pdf *p, double *x, double *y, int shape, struct 
 	*x += 14 + w + 16;
 }
 
-/* The legend of a part's charts: self, all others and the groups shown
- * in any of dims[0..nd), in design order, "overig" last. */
-static void legend(struct pdf *p, const int *dims, int nd)
+/* The first figure among the section's dimensions p->dims[0..nd) of
+ * design group k, or of "overig" when k is ngroup; NULL when none is
+ * shown. */
+static const struct stats_group_figure *section_group(const struct pdf *p, int nd, int k)
 {
 	const struct report *r = p->r;
+
+	for (int i = 0; i < nd; i++) {
+		const struct stats_dim_profile *dp = &r->profile.dims[p->dims[i]];
+		for (int g = 0; g < dp->ngroup; g++) {
+			const struct stats_group_figure *f = &dp->groups[g];
+			if (k == r->design.ngroup ? f->overig : !f->overig && strcmp(f->group, r->design.groups[k].id) == 0)
+				return f;
+		}
+	}
+	return NULL;
+}
+
+/* The legend of a section's charts: self, all others and the groups
+ * shown in any of its dimensions p->dims[0..nd), in design order,
+ * "overig" last. Only shown groups are named. */
+static void legend(struct pdf *p, int nd)
+{
 	double x = MARGIN, y = p->y;
-	int overig = 0;
 
 	legend_entry(p, &x, &y, SH_DIAMOND, INK, tr(p->lang, "Self"));
 	legend_entry(p, &x, &y, SH_CIRCLE, ACCENT, tr(p->lang, "All others"));
-	for (int k = 0; k <= r->design.ngroup; k++) {
-		for (int i = 0; i < nd; i++) {
-			const struct stats_dim_profile *dp = &r->profile.dims[dims[i]];
-			const struct stats_group_figure *hit = NULL;
-			for (int g = 0; g < dp->ngroup && hit == NULL; g++)
-				if (k < r->design.ngroup ? !dp->groups[g].overig &&
-							   strcmp(dp->groups[g].group, r->design.groups[k].id) == 0
-							 : dp->groups[g].overig)
-					hit = &dp->groups[g];
-			if (hit == NULL || (hit->overig && overig++))
-				continue;
-			legend_entry(p, &x, &y, group_shape(r, hit), GROUP, report_group_label(r, p->lang, hit->group));
-			break;
-		}
+	for (int k = 0; k <= p->r->design.ngroup; k++) {
+		const struct stats_group_figure *f = section_group(p, nd, k);
+		if (f != NULL)
+			legend_entry(p, &x, &y, group_shape(p->r, f), GROUP, report_group_label(p->r, p->lang, f->group));
 	}
 	p->y = y + 18;
 }
@@ -678,7 +689,7 @@ static void dim_block(struct pdf *p, int d)
 	cells[1] = num_or_dash(buf[1], dp->has_self, dp->self, p->lang, 0);
 	cells[2] = cells[3] = "";
 	chart_row(p, p->y, tr(p->lang, "Self"), SH_DIAMOND, INK, points, dp->has_self, dp->self,
-		  tr(p->lang, "fewer than half of the items answered"), cells);
+		  tr(p->lang, "too few items answered"), cells);
 	p->y += CH_ROW;
 	figure_cells(buf, cells, &dp->others, dp->has_others, p->lang);
 	dash |= dp->has_others && (!dp->others.has_sd || !dp->others.has_rwg);
@@ -699,9 +710,9 @@ static void dim_block(struct pdf *p, int d)
 	g_free(few);
 }
 
-/* Run block(p, arg) where it fits whole: measured first without drawing,
- * then drawn on this page or the next. */
-static void keep_together(struct pdf *p, void (*block)(struct pdf *, int), int arg)
+/* The height block(p, arg) takes, found by running it without drawing.
+ * A block never breaks a page. */
+static double measure(struct pdf *p, void (*block)(struct pdf *, int), int arg)
 {
 	int draw = p->draw;
 	double y = p->y, h;
@@ -711,7 +722,13 @@ static void keep_together(struct pdf *p, void (*block)(struct pdf *, int), int a
 	h = p->y - y;
 	p->y = y;
 	p->draw = draw;
-	need(p, h);
+	return h;
+}
+
+/* Run block(p, arg) where it fits whole: on this page or the next. */
+static void keep_together(struct pdf *p, void (*block)(struct pdf *, int), int arg)
+{
+	need(p, measure(p, block, arg));
 	block(p, arg);
 }
 
@@ -734,8 +751,8 @@ static void part_header(struct pdf *p)
 	para(p, F_BODY, INK, s, 1);
 	g_free(s);
 	if (r->view.round.opens_on) {
-		s = g_strdup_printf("%s: %s – %s", tr(p->lang, "Period"), r->view.round.opens_on,
-				    r->view.round.closes_on ? r->view.round.closes_on : "");
+		s = g_strdup_printf("%s: %s%s%s", tr(p->lang, "Period"), r->view.round.opens_on,
+				    r->view.round.closes_on ? " – " : "", r->view.round.closes_on ? r->view.round.closes_on : "");
 		para(p, F_BODY, INK, s, 1);
 		g_free(s);
 	}
@@ -811,21 +828,29 @@ static void part_summary(struct pdf *p)
 	summary_flags(p, 1);
 }
 
-/* 3. One core question: its dimensions' charts with their figures. */
-static void part_section(struct pdf *p, int s, int *dims)
+/* 3. One core question: its dimensions' charts with their figures. The
+ * heading, the question, the legend and the first chart stay together. */
+static void part_section(struct pdf *p, int s)
 {
 	const struct instrument *ins = p->r->view.ins;
-	int nd = report_section_dims(p->r, s, dims);
+	const char *title = itext_get(ins, &ins->sections[s].title, p->lang);
+	const char *question = ins->sections[s].question.s[0] ? itext_get(ins, &ins->sections[s].question, p->lang) : NULL;
+	int nd = report_section_dims(p->r, s, p->dims);
+	double h = 16 + lay(p, p->lo, F_H2, WIDTH, PANGO_ALIGN_LEFT, title, 0) + 6;
 
-	heading(p, 2, itext_get(ins, &ins->sections[s].title, p->lang));
-	if (ins->sections[s].question.s[0])
-		para(p, F_BODY, MUTED, itext_get(ins, &ins->sections[s].question, p->lang), 6);
+	if (question)
+		h += lay(p, p->lo, F_BODY, WIDTH, PANGO_ALIGN_LEFT, question, 0) + 6;
+	if (nd > 0)
+		h += measure(p, legend, nd) + measure(p, dim_block, p->dims[0]);
+	need(p, h);
+	heading(p, 2, title);
+	if (question)
+		para(p, F_BODY, MUTED, question, 6);
 	if (nd == 0)
 		return;
-	need(p, KEEP + 40);
-	legend(p, dims, nd);
+	legend(p, nd);
 	for (int k = 0; k < nd; k++) {
-		keep_together(p, dim_block, dims[k]);
+		keep_together(p, dim_block, p->dims[k]);
 		p->y += 10;
 	}
 }
@@ -867,7 +892,7 @@ static void part_roles_arenas(struct pdf *p)
 {
 	const struct stats_profile *pr = &p->r->profile;
 	const struct instrument *ins = p->r->view.ins;
-	int ncol = ins->narena + 2, points = 5;
+	int ncol = ins->narena + 2, points = 5;   /* the arena totals take the last role's scale */
 	struct tcol *col = calloc((size_t)ncol, sizeof *col);
 	const char **head = calloc((size_t)ncol, sizeof *head), **cells = calloc((size_t)ncol, sizeof *cells);
 	double *shade = calloc((size_t)ncol, sizeof *shade);
@@ -886,8 +911,7 @@ static void part_roles_arenas(struct pdf *p)
 	}
 	heading(p, 2, tr(p->lang, "Roles and arenas"));
 	para(p, F_BODY, MUTED, tr(p->lang, "The others' mean per role and arena; darker is more often. A dash: too few raters."), 6);
-	cells[0] = "";
-	table_begin(p, &t, head);
+	table_begin(p, &t, head);   /* the header is about as tall as a row */
 	for (int k = 0; k < pr->nrole; k++) {
 		points = report_dim_points(p->r, pr->roles[k].dim);
 		heat_row(p, &t, report_dim_label(p->r, p->lang, pr->roles[k].dim), pr->roles[k].dim, points, num, cells, shade);
@@ -901,7 +925,9 @@ out:
 	free(num);
 }
 
-/* 5. The items of every section: self, others' mean (n), difference. */
+/* 5. The items of every section: self, others' mean (n), difference;
+ * under a section whose items are hidden for some dimension (a few
+ * raters answered only part of it), why. */
 static void part_items(struct pdf *p)
 {
 	const struct report *r = p->r;
@@ -918,10 +944,12 @@ static void part_items(struct pdf *p)
 		const struct instr_section *sec = &ins->sections[s];
 		if (sec->nitem == 0)
 			continue;
+		int hidden = 0;
 		heading(p, 3, itext_get(ins, &sec->title, p->lang));
 		for (int i = sec->item0; i < sec->item0 + sec->nitem; i++) {
 			const struct stats_item_profile *ip = &r->profile.items[i];
 			char b[4][16];
+			hidden |= r->profile.dims[ins->items[i].dimension].items_hidden;
 			const char *cells[5] = {report_item_text(r, p->lang, i), int_or_dash(b[0], ip->self > 0, ip->self),
 						num_or_dash(b[1], ip->has_others, ip->mean, p->lang, 0),
 						int_or_dash(b[2], ip->has_others, ip->n),
@@ -930,6 +958,10 @@ static void part_items(struct pdf *p)
 				table_begin(p, &t, cells);
 			table_row(p, &t, cells, NULL);
 		}
+		if (hidden)   /* the same words as the HTML report */
+			para(p, F_SMALL, MUTED,
+			     tr(p->lang, "A dash: too few raters, or a few raters skipped some questions of this "
+					 "dimension, and the figures together would give their answers away."), 2);
 	}
 }
 
@@ -1039,28 +1071,45 @@ static void part_reading(struct pdf *p)
 static void render(struct pdf *p)
 {
 	const struct instrument *ins = p->r->view.ins;
-	int *dims = calloc((size_t)ins->ndimension + 1, sizeof *dims);
 
-	if (dims == NULL) {
-		p->nomem = 1;
-		return;
-	}
 	p->page = 1;
 	page_begin(p);
 	part_header(p);
 	part_summary(p);
 	for (int s = 0; s < ins->nsection; s++)
-		part_section(p, s, dims);
+		part_section(p, s);
 	part_roles_arenas(p);
 	part_items(p);
 	part_texts(p);
 	part_trend(p);
 	part_reading(p);
 	page_end(p);
-	free(dims);
 }
 
 /* ---- Set-up and the entry point ---- */
+
+/* Sanitizer builds: LeakSanitizer would fail every run that drew a PDF,
+ * for memory that fontconfig keeps for the life of the process: its
+ * parsed configuration (a few hundred bytes it never frees, fontconfig
+ * 2.14 FcInitLoadConfigAndFonts) and the font patterns that the
+ * thread's pango font map caches, which fontconfig links by encoded
+ * offsets that LeakSanitizer does not follow. Only allocations made
+ * inside libfontconfig are suppressed; a leak of our own pango, cairo or
+ * glib objects still shows. */
+#if defined(__SANITIZE_ADDRESS__)
+#define AZ_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define AZ_LSAN 1
+#endif
+#endif
+#ifdef AZ_LSAN
+const char *__lsan_default_suppressions(void);
+__attribute__((used)) const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+#endif
 
 /* cairo's output goes straight into the caller's buffer. */
 static cairo_status_t write_buf(void *closure, const unsigned char *data, unsigned int len)
@@ -1088,13 +1137,14 @@ static int pdf_setup(struct pdf *p)
 {
 	int ncell = p->r->view.ins->narena + 2;
 
-	p->ctx = pango_cairo_create_context(p->cr);
+	p->ctx = pango_cairo_create_context(p->cr);   /* on this thread's font map */
 	pango_cairo_context_set_resolution(p->ctx, 72.0);
 	p->lo = pango_layout_new(p->ctx);
 	p->furn = pango_layout_new(p->ctx);
 	pango_layout_set_wrap(p->lo, PANGO_WRAP_WORD_CHAR);
 	p->ncell = ncell > 5 ? ncell : 5;   /* the items' table has 5 columns */
-	if ((p->cell = calloc((size_t)p->ncell, sizeof *p->cell)) == NULL)
+	p->dims = calloc((size_t)p->r->view.ins->ndimension + 1, sizeof *p->dims);
+	if ((p->cell = calloc((size_t)p->ncell, sizeof *p->cell)) == NULL || p->dims == NULL)
 		return -1;
 	for (int c = 0; c < p->ncell; c++) {
 		p->cell[c] = pango_layout_new(p->ctx);
@@ -1118,6 +1168,7 @@ static void pdf_cleanup(struct pdf *p)
 		if (p->cell[c])
 			g_object_unref(p->cell[c]);
 	free(p->cell);
+	free(p->dims);
 	for (int f = 0; f < NFONT; f++)
 		if (p->font[f])
 			pango_font_description_free(p->font[f]);
