@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "csv.h"
 
@@ -219,32 +220,58 @@ static json_t *reliability_json(struct jw *w, const struct stats_analysis *an)
 	return arr;
 }
 
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ESCAPE_SLASH | JSON_ENCODE_ANY)
+
+/* Dump v (taken) into out, every line after the first indented by indent
+ * spaces; JSON strings hold no raw line breaks, so this only moves the
+ * layout. Returns 0, or -1 when v is NULL or out of memory. */
+static int dump_indented(struct buf *out, json_t *v, int indent)
+{
+	char *text = v ? json_dumps(v, JSON_FLAGS) : NULL;
+
+	json_decref(v);
+	if (text == NULL)
+		return -1;
+	for (const char *p = text, *nl; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_append(out, p, (size_t)(nl - p) + 1);
+		for (int k = 0; k < indent; k++)
+			buf_putc(out, ' ');
+	}
+	free(text);
+	return 0;
+}
+
+/* The document is written piece by piece, one profile at a time, so that
+ * a million answers never make a tree of every figure at once. */
 int render_json_analysis(const struct stats_analysis *an, struct buf *out, struct err *e)
 {
 	struct jw w = {0};
-	json_t *root = json_object(), *profiles = json_array(), *skipped = json_array();
-	char *text = NULL;
+	json_t *skipped = json_array();
+	int bad = 0;
 
-	jset(&w, root, "threshold", json_integer(an->cfg.threshold));
-	jset(&w, root, "blind_spot", jnum(1, an->cfg.blind_spot));
-	for (int k = 0; k < an->nprofile; k++)
-		jpush(&w, profiles, profile_json(&w, &an->profiles[k]));
-	jset(&w, root, "profiles", profiles);
+	buf_printf(out, "{\n  \"threshold\": %d,\n  \"blind_spot\": ", an->cfg.threshold);
+	bad |= dump_indented(out, jnum(1, an->cfg.blind_spot), 2);
+	buf_puts(out, ",\n  \"profiles\": [");
+	for (int k = 0; k < an->nprofile && !bad; k++) {
+		json_t *pj = profile_json(&w, &an->profiles[k]);
+		buf_puts(out, k == 0 ? "\n    " : ",\n    ");
+		bad |= w.failed || dump_indented(out, pj, 4);
+	}
+	buf_puts(out, an->nprofile > 0 ? "\n  ],\n  \"skipped\": " : "],\n  \"skipped\": ");
 	for (int k = 0; k < an->nskipped; k++)
 		jpush(&w, skipped, json_pack("{s:s, s:s, s:s}", "leader", an->skipped[k].leader,
 					     "round", an->skipped[k].round,
 					     "reason", an->skipped[k].reason));
-	jset(&w, root, "skipped", skipped);
-	jset(&w, root, "reliability", reliability_json(&w, an));
-	if (!w.failed)
-		text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ESCAPE_SLASH);
-	json_decref(root);
-	if (text == NULL)
-		return err_set(e, AZ_ENOMEM, "out of memory while writing JSON");
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-	free(text);
-	if (out->failed)
+	bad |= w.failed || dump_indented(out, skipped, 2);
+	buf_puts(out, ",\n  \"reliability\": ");
+	bad |= dump_indented(out, reliability_json(&w, an), 2) || w.failed;
+	buf_puts(out, "\n}\n");
+	if (bad || out->failed)
 		return err_set(e, AZ_ENOMEM, "out of memory while writing JSON");
 	return AZ_OK;
 }
