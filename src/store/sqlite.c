@@ -547,34 +547,6 @@ static int sq_leader_add(struct store *stp, struct leader *l, struct err *e)
 	return w_end(s, c, rc, e);
 }
 
-static int sq_leader_get(struct store *stp, struct arena *a, int64_t id, struct leader *out, struct err *e)
-{
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_LEADER_GET, e)) == NULL) {
-		conn_put(s, c);
-		return e->code;
-	}
-	bind_int(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		leader_row(a, st, out);
-		rc = AZ_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = err_set(e, AZ_ENOTFOUND, "there is no leader %lld", (long long)id);
-	} else {
-		rc = db_fail(s, c->db, e);
-	}
-	sqlite3_reset(st);
-	conn_put(s, c);
-	return rc;
-}
-
 /* Collect rows of a query into a growing arena array. row() fills one
  * element from the current row. Binding happens before the call. */
 typedef void (*row_fn)(struct arena *a, sqlite3_stmt *st, void *elem);
@@ -616,9 +588,48 @@ static int collect(struct sq *s, struct conn *c, sqlite3_stmt *st, struct arena 
 	return AZ_OK;
 }
 
+/* Run a query that returns at most one row, on a pooled connection: bind
+ * key (text) or, when key is NULL, id; fill *out with row(). No row is
+ * AZ_ENOTFOUND with the message missing (formatted with id). */
+static int get_one(struct sq *s, const char *sql, struct arena *a, int64_t id, const char *key,
+		   row_fn row, void *out, const char *missing, struct err *e)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, sql, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	if (key != NULL)
+		bind_text(st, 1, key);
+	else
+		bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row(a, st, out);
+		rc = a->failed ? err_set(e, AZ_ENOMEM, "out of memory") : AZ_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(e, AZ_ENOTFOUND, missing, (long long)id);
+	} else {
+		rc = db_fail(s, c->db, e);
+	}
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
 static void leader_row_v(struct arena *a, sqlite3_stmt *st, void *el)
 {
 	leader_row(a, st, el);
+}
+
+static int sq_leader_get(struct store *stp, struct arena *a, int64_t id, struct leader *out, struct err *e)
+{
+	return get_one(SQ(stp), SQL_LEADER_GET, a, id, NULL, leader_row_v, out, "there is no leader %lld", e);
 }
 
 static int sq_leader_list(struct store *stp, struct arena *a, struct leader **out, size_t *n, struct err *e)
@@ -828,30 +839,7 @@ static int sq_round_add(struct store *stp, struct round *r, const struct stored_
 
 static int sq_round_get(struct store *stp, struct arena *a, int64_t id, struct round *out, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_ROUND_GET, e)) == NULL) {
-		conn_put(s, c);
-		return e->code;
-	}
-	bind_int(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		round_row(a, st, out);
-		rc = AZ_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = err_set(e, AZ_ENOTFOUND, "there is no round %lld", (long long)id);
-	} else {
-		rc = db_fail(s, c->db, e);
-	}
-	sqlite3_reset(st);
-	conn_put(s, c);
-	return rc;
+	return get_one(SQ(stp), SQL_ROUND_GET, a, id, NULL, round_row, out, "there is no round %lld", e);
 }
 
 static int sq_round_list(struct store *stp, struct arena *a, int64_t leader_id,
@@ -1005,30 +993,8 @@ static int sq_invitation_list(struct store *stp, struct arena *a, int64_t round_
 static int sq_invitation_by_token(struct store *stp, struct arena *a, const char *token_hash,
 				  struct invitation *out, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_INV_BY_TOKEN, e)) == NULL) {
-		conn_put(s, c);
-		return e->code;
-	}
-	bind_text(st, 1, token_hash);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		inv_row(a, st, out);
-		rc = AZ_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = err_set(e, AZ_ENOTFOUND, "no invitation has this link");
-	} else {
-		rc = db_fail(s, c->db, e);
-	}
-	sqlite3_reset(st);
-	conn_put(s, c);
-	return rc;
+	return get_one(SQ(stp), SQL_INV_BY_TOKEN, a, 0, token_hash, inv_row, out,
+		       "no invitation has this link", e);
 }
 
 static void count_row(struct arena *a, sqlite3_stmt *st, void *el)
