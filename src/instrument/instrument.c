@@ -194,6 +194,21 @@ static int find_id(const void *base, size_t stride, int n, const char *name)
 	return -1;
 }
 
+/* The "id" of an entry of a list: required, a lower-case identifier, and
+ * not used by the n entries before it (what names the list in messages). */
+#define GET_ID(v, p, j, arr, n, what) get_id((v), (p), (j), (const void *)(arr), sizeof *(arr), (n), (what))
+static const char *get_id(struct vctx *v, const char *p, json_t *j, const void *base, size_t stride,
+			  int n, const char *what)
+{
+	const char *id = get_str(v, p, j, "id", 1, 32);
+
+	if (id != NULL && !ident_lower(id, 32))
+		bad(v, p, "id \"%s\" must be lower-case letters, digits or _", id);
+	else if (id != NULL && find_id(base, stride, n, id) >= 0)
+		bad(v, p, "%s id \"%s\" is used twice", what, id);
+	return id;
+}
+
 static void load_languages(struct vctx *v, json_t *root)
 {
 	struct instrument *ins = v->ins;
@@ -246,11 +261,7 @@ static void load_scales(struct vctx *v, json_t *root)
 			continue;
 		}
 		check_keys(v, p, j, keys);
-		s->id = get_str(v, p, j, "id", 1, 32);
-		if (s->id != NULL && !ident_lower(s->id, 32))
-			bad(v, p, "id \"%s\" must be lower-case letters, digits or _", s->id);
-		else if (s->id != NULL && FIND(ins->scales, ins->nscale, s->id) >= 0)
-			bad(v, p, "scale id \"%s\" is used twice", s->id);
+		s->id = GET_ID(v, p, j, ins->scales, ins->nscale, "scale");
 		get_text(v, p, j, "cannot_judge", 1, &s->cannot_judge);
 		points = get_array(v, p, j, "points", 1, 2, INSTR_MAX_POINTS);
 		if (points != NULL) {
@@ -302,11 +313,7 @@ static void load_arenas(struct vctx *v, json_t *root)
 			continue;
 		}
 		check_keys(v, p, j, keys);
-		a->id = get_str(v, p, j, "id", 1, 32);
-		if (a->id != NULL && !ident_lower(a->id, 32))
-			bad(v, p, "id \"%s\" must be lower-case letters, digits or _", a->id);
-		else if (a->id != NULL && FIND(ins->arenas, ins->narena, a->id) >= 0)
-			bad(v, p, "arena id \"%s\" is used twice", a->id);
+		a->id = GET_ID(v, p, j, ins->arenas, ins->narena, "arena");
 		a->code = get_str(v, p, j, "code", 1, 8);
 		get_text(v, p, j, "label", 1, &a->label);
 		ins->narena++;
@@ -340,11 +347,7 @@ static void load_dimensions(struct vctx *v, json_t *root)
 			continue;
 		}
 		check_keys(v, p, j, keys);
-		d->id = get_str(v, p, j, "id", 1, 32);
-		if (d->id != NULL && !ident_lower(d->id, 32))
-			bad(v, p, "id \"%s\" must be lower-case letters, digits or _", d->id);
-		else if (d->id != NULL && FIND(ins->dimensions, ins->ndimension, d->id) >= 0)
-			bad(v, p, "dimension id \"%s\" is used twice", d->id);
+		d->id = GET_ID(v, p, j, ins->dimensions, ins->ndimension, "dimension");
 		d->kind = -1;
 		if ((kind = get_str(v, p, j, "kind", 1, 32)) != NULL) {
 			for (int k = 0; k < 3; k++)
@@ -474,11 +477,7 @@ static void load_sections(struct vctx *v, json_t *root)
 			continue;
 		}
 		check_keys(v, p, j, keys);
-		s->id = get_str(v, p, j, "id", 1, 32);
-		if (s->id != NULL && !ident_lower(s->id, 32))
-			bad(v, p, "id \"%s\" must be lower-case letters, digits or _", s->id);
-		else if (s->id != NULL && FIND(ins->sections, ins->nsection, s->id) >= 0)
-			bad(v, p, "section id \"%s\" is used twice", s->id);
+		s->id = GET_ID(v, p, j, ins->sections, ins->nsection, "section");
 		get_text(v, p, j, "title", 1, &s->title);
 		get_text(v, p, j, "question", 0, &s->question);
 		get_text(v, p, j, "about", 0, &s->about);
