@@ -19,7 +19,7 @@ static const char usage[] =
 	"  demo                      create a demo database for a fictional municipality\n"
 	"                            and serve it\n"
 	"  serve                     the web server: the questionnaire behind the links\n"
-	"  report                    the presence profile of a round (html, pdf)\n"
+	"  report                    the presence profile of a round (html, pdf, json, csv)\n"
 	"  leader add|list           the leaders whose profile is made\n"
 	"  round new|open|close|release|list|show|links|export\n"
 	"                            rounds of feedback for one leader\n"

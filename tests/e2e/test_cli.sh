@@ -10,7 +10,8 @@ for args in "--help" "help" "leader --help" "leader add --help" "leader list --h
             "round release --help" "round list --help" "round show --help" "round links --help" \
             "round export --help" "rater --help" "rater add --help" "rater import --help" \
             "response --help" "response submit --help" "instrument --help" \
-            "instrument check --help" "instrument show --help" "init --help" "demo --help"; do
+            "instrument check --help" "instrument show --help" "init --help" "demo --help" \
+            "serve --help" "report --help" "analyze --help"; do
   # shellcheck disable=SC2086
   run aanwezig $args
   [ "$rc" -eq 0 ] || _bad "aanwezig $args exits $rc"
