@@ -22,6 +22,10 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS)) -pthread -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+# libFuzzer harnesses (tests/fuzz/), with clang: make fuzz
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
 else
 CFLAGS  += -O2
 endif
@@ -38,7 +42,7 @@ CLI_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
 
-.PHONY: all check tests clean
+.PHONY: all check tests clean fuzz fuzz-build
 all: $(O)/aanwezig
 
 $(O)/aanwezig: $(CLI_OBJ) $(O)/libaanwezig.a
@@ -86,6 +90,17 @@ $(O)/tests/%: tests/unit/%.c tests/unit/testutil.h $(O)/libaanwezig.a
 	      $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 tests: $(O)/aanwezig $(TEST_BIN)
+
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(O)/fuzz/%: tests/fuzz/%.c $(O)/libaanwezig.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libaanwezig.a $(LDFLAGS) $(LDLIBS)
+fuzz-build: $(FUZZ_BIN)
+
+# Every fuzz harness for FUZZ_SECONDS (default 10) each.
+fuzz:
+	$(MAKE) O=build/fuzz SAN=fuzz CC=clang fuzz-build
+	bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),10)
 
 check:
 	$(MAKE) O=build/asan SAN=1 tests
