@@ -53,6 +53,34 @@ for t in tests/e2e/test_*.sh; do
   [ "$f" -gt 0 ] && failures+=("$name")
 done
 
+# Fuzz harnesses (tests/fuzz): built with clang under build/fuzz, each
+# replays its seed corpus and then runs a fixed number of inputs from a
+# fixed seed, so that a run is the same every time. A crash, a sanitizer
+# report or a broken property fails it. Longer runs: make fuzz.
+if command -v clang >/dev/null 2>&1; then
+  if make -s O=build/fuzz SAN=fuzz CC=clang fuzz-build >/dev/null 2>build/fuzz-build.log; then
+    for bin in build/fuzz/fuzz/fuzz_*; do
+      name=${bin##*/}
+      work=$(mktemp -d)
+      cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$work/" 2>/dev/null || true
+      if "$bin" -seed=1 -runs="${AANWEZIG_FUZZ_RUNS:-100000}" -rss_limit_mb=2048 "$work" > "$work.log" 2>&1; then
+        echo "ok - $name: ${AANWEZIG_FUZZ_RUNS:-100000} inputs, no finding"
+        passed=$((passed + 1))
+      else
+        echo "not ok - $name"; tail -n 30 "$work.log"
+        failed=$((failed + 1)); failures+=("$name")
+      fi
+      rm -rf "$work" "$work.log"
+    done
+  else
+    echo "not ok - building the fuzz harnesses"; tail -n 20 build/fuzz-build.log
+    failed=$((failed + 1)); failures+=("fuzz-build")
+  fi
+else
+  echo "not ok - fuzz harnesses: clang is missing (scripts/install-deps --test installs it)"
+  failed=$((failed + 1)); failures+=("fuzz")
+fi
+
 # Browser tests (tests/browser): Debian's chromium driven by playwright-core,
 # with node's test runner, whose TAP output ends with "# pass N" and
 # "# fail N". A missing browser, node or npm packages is a failure, not a
