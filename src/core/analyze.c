@@ -3,7 +3,10 @@
  * Reading goes in two passes over memory. The first reads every row of
  * DATA.csv, checks it on its own (fields, item, score) and against what
  * came before (a rater's group, the one self response), and files it under
- * its leader-round and rater through hash maps. The second sorts the
+ * its leader-round and rater through hash maps. Rows are read as spans
+ * into the text (csv_next_spans), looked up where they lie, and a field is
+ * copied only when it names a new leader, round, rater or group: a million
+ * rows then cost a 16-byte answer each and no string. The second sorts the
  * answers by rater and item to find duplicates, then lays every
  * leader-round out as the dense score matrix profile/stats.h takes.
  * Problems are collected with their line numbers and reported together, so
@@ -50,63 +53,87 @@ static void *analyze_grow(struct arena *a, void *p, size_t *cap, size_t n, size_
 	return q;
 }
 
-/* A string -> index map: open addressing over a power-of-two table. */
+/* A (tag, string) -> index map: open addressing over a power-of-two
+ * table. The tag scopes a name: a round within its leader (tag: the
+ * leader's rank), a rater within its leader-round (tag: the leader-round);
+ * plain names have tag 0. Keys are found by pointer and length, so that a
+ * field of the data is looked up where it lies, without a copy. */
 struct smap {
 	const char **key;
+	size_t *len;
+	int *tag;
 	int *val;
 	size_t cap;      /* slots, a power of two (0 before the first put) */
 	size_t n;
 };
 
-/* FNV-1a of s. */
-static uint64_t analyze_hash(const char *s)
+/* FNV-1a of tag and s[0..n). */
+static uint64_t analyze_hash(int tag, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603u;
+	uint64_t h = 1469598103934665603u ^ (uint64_t)(unsigned)tag;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h ^ (h >> 29);
 }
 
-/* The index stored under key, or -1. */
-static int smap_get(const struct smap *m, const char *key)
+/* The index stored under (tag, key[0..n)), or -1. */
+static int smap_getn(const struct smap *m, int tag, const char *key, size_t n)
 {
 	if (m->cap == 0)
 		return -1;
-	for (size_t i = analyze_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = analyze_hash(tag, key, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (m->key[i] == NULL)
 			return -1;
-		if (strcmp(m->key[i], key) == 0)
+		if (m->len[i] == n && m->tag[i] == tag && memcmp(m->key[i], key, n) == 0)
 			return m->val[i];
 	}
 }
 
-/* Store key (borrowed; must live in the arena) -> val; key must be new.
- * The table doubles at half full. Returns 0 or -1 (out of memory). */
-static int smap_put(struct arena *a, struct smap *m, const char *key, int val)
+/* The index stored under the string key (tag 0), or -1. */
+static int smap_get(const struct smap *m, const char *key)
+{
+	return smap_getn(m, 0, key, strlen(key));
+}
+
+/* Store (tag, key[0..n)) -> val; key is borrowed (it must live in the
+ * arena) and must be new. The table doubles at half full. Returns 0 or -1
+ * (out of memory). */
+static int smap_putn(struct arena *a, struct smap *m, int tag, const char *key, size_t n, int val)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		struct smap bigger = {0};
 		bigger.cap = m->cap ? m->cap * 2 : 256;
-		if (bigger.cap < m->cap || bigger.cap > SIZE_MAX / sizeof(char *))
+		if (bigger.cap < m->cap || bigger.cap > SIZE_MAX / sizeof(size_t))
 			return -1;
 		bigger.key = arena_calloc(a, bigger.cap, sizeof *bigger.key);
+		bigger.len = arena_calloc(a, bigger.cap, sizeof *bigger.len);
+		bigger.tag = arena_calloc(a, bigger.cap, sizeof *bigger.tag);
 		bigger.val = arena_calloc(a, bigger.cap, sizeof *bigger.val);
-		if (bigger.key == NULL || bigger.val == NULL)
+		if (bigger.key == NULL || bigger.len == NULL || bigger.tag == NULL || bigger.val == NULL)
 			return -1;
 		for (size_t i = 0; i < m->cap; i++)
-			if (m->key[i] != NULL && smap_put(a, &bigger, m->key[i], m->val[i]) != 0)
+			if (m->key[i] != NULL &&
+			    smap_putn(a, &bigger, m->tag[i], m->key[i], m->len[i], m->val[i]) != 0)
 				return -1;
 		*m = bigger;
 	}
-	for (size_t i = analyze_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = analyze_hash(tag, key, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (m->key[i] == NULL) {
 			m->key[i] = key;
+			m->len[i] = n;
+			m->tag[i] = tag;
 			m->val[i] = val;
 			m->n++;
 			return 0;
 		}
 	}
+}
+
+/* smap_putn() of a string key with tag 0. */
+static int smap_put(struct arena *a, struct smap *m, const char *key, int val)
+{
+	return smap_putn(a, m, 0, key, strlen(key), val);
 }
 
 /* A copy of s fit for a one-line message: control characters become '?'
@@ -345,6 +372,7 @@ static int map_read(struct arena *a, const char *text, size_t n, const char *ori
 /* One leader-round while reading. */
 struct lr_b {
 	const char *leader, *round;
+	size_t nleader, nround;   /* their lengths */
 	int leader_rank;   /* order of the leader's first appearance */
 	int self;          /* global index of its self rater, -1 */
 	int nrater;
@@ -354,6 +382,7 @@ struct lr_b {
 /* One rater while reading. */
 struct rater_b {
 	const char *id;
+	size_t nid;        /* its length */
 	int lr;
 	int group;         /* design group or STATS_SELF */
 	size_t line;       /* first line */
@@ -364,8 +393,8 @@ struct rater_b {
 struct answer_b {
 	int rater;
 	int item;
+	unsigned line;     /* a data file has fewer than 2^30 bytes, so fewer lines */
 	int score;         /* 0..5 */
-	size_t line;
 };
 
 /* Everything read from DATA.csv. */
@@ -374,55 +403,94 @@ struct data_b {
 	struct rater_b *rater;  size_t nrater, caprater;
 	struct answer_b *ans;   size_t nans, capans;
 	struct smap lr_ix, rater_ix, leader_ix;
+	const char **leaders;   size_t capleader;   /* by rank: the leaders' names */
 	int nleader;
 	int last1;              /* 1 + the previous row's rater, 0 for none */
+	struct csv_span last_group;  /* the previous row's group (its interned name) */
+	int last_group_ix;      /* and its index (data_group) */
 };
 
-/* The score in s: 1..5, or 0 for an empty cell; -1 for anything else. */
-static int score_parse(const char *s)
+/* span with spaces and tabs removed at both ends (as text_trim). */
+static struct csv_span span_trim(struct csv_span f)
 {
-	if (s[0] == '\0')
+	while (f.n > 0 && (f.p[f.n - 1] == ' ' || f.p[f.n - 1] == '\t'))
+		f.n--;
+	while (f.n > 0 && (f.p[0] == ' ' || f.p[0] == '\t'))
+		f.p++, f.n--;
+	return f;
+}
+
+/* 1 when span f holds exactly the n bytes s. */
+static int span_is(struct csv_span f, const char *s, size_t n)
+{
+	return f.n == n && memcmp(f.p, s, n) == 0;
+}
+
+/* analyze_shown() of a span. */
+static const char *span_shown(struct arena *a, struct csv_span f)
+{
+	const char *s = arena_strndup(a, f.p, f.n);
+
+	return s != NULL ? analyze_shown(a, s) : "?";
+}
+
+/* The score in f: 1..5, or 0 for an empty cell; -1 for anything else. */
+static int score_parse(struct csv_span f)
+{
+	if (f.n == 0)
 		return 0;
-	if (s[0] >= '1' && s[0] <= '0' + ANALYZE_NOPTION && s[1] == '\0')
-		return s[0] - '0';
+	if (f.n == 1 && f.p[0] >= '1' && f.p[0] <= '0' + ANALYZE_NOPTION)
+		return f.p[0] - '0';
 	return -1;
 }
 
-/* The leader-round of (leader, round), made when new; -1 out of memory. */
-static int data_lr(struct arena *a, struct data_b *db, const char *leader, const char *round)
+/* The leader-round of (leader, round), made when new (the names copied
+ * into a); -1 out of memory. */
+static int data_lr(struct arena *a, struct data_b *db, struct csv_span leader, struct csv_span round)
 {
-	const char *key = arena_printf(a, "%zu:%s%s", strlen(leader), leader, round);
-	int ix, rank, isnew;
+	const char *lname, *rname;
+	int ix, rank;
 
-	if (key == NULL)
-		return -1;
-	if ((ix = smap_get(&db->lr_ix, key)) >= 0)
-		return ix;
-	if ((rank = smap_get(&db->leader_ix, leader)) < 0) {
-		rank = db->nleader++;
-		if (smap_put(a, &db->leader_ix, leader, rank) != 0)
+	if ((rank = smap_getn(&db->leader_ix, 0, leader.p, leader.n)) < 0) {
+		if ((db->leaders = analyze_grow(a, db->leaders, &db->capleader, (size_t)db->nleader,
+						sizeof *db->leaders)) == NULL ||
+		    (lname = arena_strndup(a, leader.p, leader.n)) == NULL ||
+		    smap_putn(a, &db->leader_ix, 0, lname, leader.n, db->nleader) != 0)
 			return -1;
+		rank = db->nleader++;
+		db->leaders[rank] = lname;
 	}
-	if ((db->lr = analyze_grow(a, db->lr, &db->caplr, db->nlr, sizeof *db->lr)) == NULL ||
-	    (ix = design_intern(a, &db->lr_ix, key, &db->nlr, &isnew)) < 0)
+	if ((ix = smap_getn(&db->lr_ix, rank, round.p, round.n)) >= 0)
+		return ix;
+	lname = db->leaders[rank];
+	if (db->nlr >= INT32_MAX ||
+	    (db->lr = analyze_grow(a, db->lr, &db->caplr, db->nlr, sizeof *db->lr)) == NULL ||
+	    (rname = arena_strndup(a, round.p, round.n)) == NULL ||
+	    smap_putn(a, &db->lr_ix, rank, rname, round.n, (int)db->nlr) != 0)
 		return -1;
-	db->lr[ix] = (struct lr_b){leader, round, rank, -1, 0, 0};
+	ix = (int)db->nlr++;
+	db->lr[ix] = (struct lr_b){lname, rname, leader.n, round.n, rank, -1, 0, 0};
 	return ix;
 }
 
 /* The group index of name: STATS_SELF for "self" (any case), else a
  * design group, made when new; -2 out of memory. */
-static int data_group(struct arena *a, struct design_b *d, const char *name, int threshold)
+static int data_group(struct arena *a, struct design_b *d, struct csv_span name, int threshold)
 {
-	int ix, isnew;
+	const char *copy;
+	int ix;
 
-	if (strcasecmp(name, "self") == 0)
+	if (name.n == 4 && strncasecmp(name.p, "self", 4) == 0)
 		return STATS_SELF;
-	if ((d->groups = analyze_grow(a, d->groups, &d->capgroup, d->ngroup, sizeof *d->groups)) == NULL ||
-	    (ix = design_intern(a, &d->group_ix, name, &d->ngroup, &isnew)) < 0)
+	if ((ix = smap_getn(&d->group_ix, 0, name.p, name.n)) >= 0)
+		return ix;
+	if (d->ngroup >= INT32_MAX ||
+	    (d->groups = analyze_grow(a, d->groups, &d->capgroup, d->ngroup, sizeof *d->groups)) == NULL ||
+	    (copy = arena_strndup(a, name.p, name.n)) == NULL ||
+	    smap_putn(a, &d->group_ix, 0, copy, name.n, (int)d->ngroup) != 0)
 		return -2;
-	if (isnew)
-		d->groups[ix] = (struct stats_group){name, threshold, 1};
+	ix = (int)d->ngroup++;
+	d->groups[ix] = (struct stats_group){copy, threshold, 1};
 	return ix;
 }
 
@@ -430,39 +498,51 @@ static int data_group(struct arena *a, struct design_b *d, const char *name, int
  * are v[0..4), checking its group and the one self response; *rt gets its
  * index, or -1 after a problem was added to ps. Returns 0, or -1 when out
  * of memory. */
-static int data_rater(struct arena *a, struct design_b *d, struct data_b *db, const char *const *v,
-		      size_t line, int threshold, struct problems *ps, int *rt)
+static int data_rater(struct arena *a, struct design_b *d, struct data_b *db,
+		      const struct csv_span *v, size_t line, int threshold, struct problems *ps,
+		      int *rt)
 {
 	const struct rater_b *r = db->last1 > 0 ? &db->rater[db->last1 - 1] : NULL;
-	const char *rkey;
 	int lr, group;
 
 	*rt = -1;
-	if ((group = data_group(a, d, v[3], threshold)) == -2)
-		return -1;
-	/* Rows mostly come rater by rater: the previous row's rater is found
-	 * without building keys. */
-	if (r != NULL && strcmp(r->id, v[2]) == 0 && strcmp(db->lr[r->lr].leader, v[0]) == 0 &&
-	    strcmp(db->lr[r->lr].round, v[1]) == 0) {
+	/* Rows mostly come rater by rater: the previous row's group and
+	 * rater are found without a look-up. */
+	if (db->last_group.p != NULL && span_is(v[3], db->last_group.p, db->last_group.n)) {
+		group = db->last_group_ix;
+	} else {
+		if ((group = data_group(a, d, v[3], threshold)) == -2)
+			return -1;
+		/* The group's own copy of its name, never the field: a quoted
+		 * field's text is gone at the next row. */
+		db->last_group = group == STATS_SELF ? (struct csv_span){"self", 4}
+			: (struct csv_span){d->groups[group].id, strlen(d->groups[group].id)};
+		db->last_group_ix = group;
+	}
+	if (r != NULL && span_is(v[2], r->id, r->nid) &&
+	    span_is(v[0], db->lr[r->lr].leader, db->lr[r->lr].nleader) &&
+	    span_is(v[1], db->lr[r->lr].round, db->lr[r->lr].nround)) {
 		*rt = db->last1 - 1;
 	} else {
-		if ((lr = data_lr(a, db, v[0], v[1])) < 0 ||
-		    (rkey = arena_printf(a, "%d:%s", lr, v[2])) == NULL)
+		if ((lr = data_lr(a, db, v[0], v[1])) < 0)
 			return -1;
-		if ((*rt = smap_get(&db->rater_ix, rkey)) < 0) {
+		if ((*rt = smap_getn(&db->rater_ix, lr, v[2].p, v[2].n)) < 0) {
 			const struct rater_b *self = db->lr[lr].self >= 0 ? &db->rater[db->lr[lr].self] : NULL;
+			const char *id;
 			if (group == STATS_SELF && self != NULL)
 				return problem_add(a, ps, line, "a second self response for leader \"%s\" "
 						   "round \"%s\": rater \"%s\", while rater \"%s\" answered "
-						   "on line %zu", analyze_shown(a, v[0]), analyze_shown(a, v[1]),
-						   analyze_shown(a, v[2]), analyze_shown(a, self->id),
+						   "on line %zu", span_shown(a, v[0]), span_shown(a, v[1]),
+						   span_shown(a, v[2]), analyze_shown(a, self->id),
 						   self->line), 0;
-			if ((db->rater = analyze_grow(a, db->rater, &db->caprater, db->nrater,
+			if (db->nrater >= INT32_MAX ||
+			    (db->rater = analyze_grow(a, db->rater, &db->caprater, db->nrater,
 						      sizeof *db->rater)) == NULL ||
-			    smap_put(a, &db->rater_ix, rkey, (int)db->nrater) != 0)
+			    (id = arena_strndup(a, v[2].p, v[2].n)) == NULL ||
+			    smap_putn(a, &db->rater_ix, lr, id, v[2].n, (int)db->nrater) != 0)
 				return -1;
 			*rt = (int)db->nrater++;
-			db->rater[*rt] = (struct rater_b){v[2], lr, group, line, db->lr[lr].nrater++};
+			db->rater[*rt] = (struct rater_b){id, v[2].n, lr, group, line, db->lr[lr].nrater++};
 			if (group == STATS_SELF)
 				db->lr[lr].self = *rt;
 		}
@@ -470,7 +550,7 @@ static int data_rater(struct arena *a, struct design_b *d, struct data_b *db, co
 	r = &db->rater[*rt];
 	if (r->group != group) {
 		problem_add(a, ps, line, "rater \"%s\" is in group \"%s\" here but in \"%s\" on line %zu",
-			    analyze_shown(a, v[2]), analyze_shown(a, v[3]),
+			    span_shown(a, v[2]), span_shown(a, v[3]),
 			    r->group == STATS_SELF ? "self" : analyze_shown(a, d->groups[r->group].id),
 			    r->line);
 		*rt = -1;
@@ -483,17 +563,18 @@ static int data_rater(struct arena *a, struct design_b *d, struct data_b *db, co
 /* Check one data row f (columns col: leader, round, rater, group, item,
  * score) and file it; problems go to ps. Returns 0, or -1 when out of
  * memory. */
-static int data_row(struct arena *a, struct design_b *d, struct data_b *db, char **f,
-		    const int *col, size_t line, int threshold, struct problems *ps)
+static int data_row(struct arena *a, struct design_b *d, struct data_b *db,
+		    const struct csv_span *f, const int *col, size_t line, int threshold,
+		    struct problems *ps)
 {
 	static const char *const what[] = {"leader", "round", "rater", "group", "item"};
-	const char *v[6];
+	struct csv_span v[6];
 	int item, score, rt;
 
 	for (int k = 0; k < 6; k++)
-		v[k] = text_trim(f[col[k]]);
+		v[k] = span_trim(f[col[k]]);
 	for (int k = 0; k < 5; k++)
-		if (v[k][0] == '\0')
+		if (v[k].n == 0)
 			return problem_add(a, ps, line, "the %s is empty", what[k]), 0;
 	/* The rater first, so that a rater in two groups is found even when
 	 * the other rows have problems of their own. */
@@ -501,16 +582,31 @@ static int data_row(struct arena *a, struct design_b *d, struct data_b *db, char
 		return -1;
 	if (rt < 0)
 		return 0;
-	if ((item = smap_get(&d->item_ix, v[4])) < 0)
+	if ((item = smap_getn(&d->item_ix, 0, v[4].p, v[4].n)) < 0)
 		return problem_add(a, ps, line, "the item \"%s\" is not in the item map",
-				   analyze_shown(a, v[4])), 0;
+				   span_shown(a, v[4])), 0;
 	if ((score = score_parse(v[5])) < 0)
 		return problem_add(a, ps, line, "the score \"%s\" is not a whole number from 1 to %d "
 				   "(or empty for \"kan ik niet beoordelen\")",
-				   analyze_shown(a, v[5]), ANALYZE_NOPTION), 0;
+				   span_shown(a, v[5]), ANALYZE_NOPTION), 0;
 	if ((db->ans = analyze_grow(a, db->ans, &db->capans, db->nans, sizeof *db->ans)) == NULL)
 		return -1;
-	db->ans[db->nans++] = (struct answer_b){rt, item, score, line};
+	db->ans[db->nans++] = (struct answer_b){rt, item, (unsigned)line, score};
+	return 0;
+}
+
+/* Room in db->ans for every answer that n bytes of data can hold, so
+ * that the array is not copied to grow: a row with an answer has at least
+ * 10 bytes and a line end ("a,b,c,d,e,"). Pages never written are never
+ * touched, so the reserve costs address space rather than memory. 0, or
+ * -1 out of memory. */
+static int data_reserve(struct arena *a, struct data_b *db, size_t n)
+{
+	size_t rows = n / 10 + 1;
+
+	if (rows > SIZE_MAX / sizeof *db->ans || (db->ans = arena_alloc(a, rows * sizeof *db->ans)) == NULL)
+		return -1;
+	db->capans = rows;
 	return 0;
 }
 
@@ -523,21 +619,26 @@ static int data_read(struct arena *a, const char *text, size_t n, const char *or
 	static const char *const alias[] = {"leider", "ronde", "beoordelaar", "groep", "vraag", "antwoord"};
 	static const int optional[] = {0, 0, 0, 0, 0, 0};
 	static const char header[] = "leader,round,rater,group,item,score";
-	struct csv_reader rd;
-	char **f;
+	struct csv_reader *rd = arena_alloc(a, sizeof *rd);
+	struct csv_span f[CSV_MAX_FIELDS];
+	char **hf;
 	size_t nf, line;
 	int col[6], more;
 
-	if (csv_open_max(&rd, text, n, CSV_MAX_DATA_BYTES, e) != AZ_OK)
+	if (rd == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if (csv_open_max(rd, text, n, CSV_MAX_DATA_BYTES, e) != AZ_OK)
 		return err_prefix(e, "%s", origin);
-	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) <= 0) {
+	if ((more = csv_next(rd, a, &hf, &nf, &line, e)) <= 0) {
 		if (more == 0)
 			err_set(e, AZ_EINVAL, "the file is empty; it needs a header %s", header);
 		return err_prefix(e, "%s", origin);
 	}
-	if (header_find(f, nf, names, alias, optional, 6, col, header, e) != AZ_OK)
+	if (header_find(hf, nf, names, alias, optional, 6, col, header, e) != AZ_OK)
 		return err_prefix(e, "%s", origin);
-	while ((more = csv_next(&rd, a, &f, &nf, &line, e)) > 0) {
+	if (data_reserve(a, db, n) != 0)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	while ((more = csv_next_spans(rd, f, &nf, &line, e)) > 0) {
 		if (nf != 6) {
 			problem_add(a, ps, line, "has %zu field%s where the header has 6", nf,
 				    nf == 1 ? "" : "s");
@@ -549,7 +650,7 @@ static int data_read(struct arena *a, const char *text, size_t n, const char *or
 	if (more < 0) {
 		if (ps->count == 0 || e->code != AZ_EINVAL)
 			return err_prefix(e, "%s", origin);
-		problem_keep(a, ps, rd.line, e->msg);
+		problem_keep(a, ps, rd->line, e->msg);
 	}
 	if (ps->nomem)
 		return err_set(e, AZ_ENOMEM, "out of memory");
@@ -598,8 +699,14 @@ static int data_duplicates(struct arena *a, const struct design_b *d, struct dat
 			break;
 		}
 	}
-	if ((rep = arena_calloc(a, db->nans + 1, sizeof *rep)) == NULL)
+	for (size_t i = 1; i < db->nans; i++)
+		if (db->ans[i].rater == db->ans[i - 1].rater && db->ans[i].item == db->ans[i - 1].item)
+			nrep++;
+	if (nrep == 0)
+		return 0;
+	if ((rep = arena_calloc(a, nrep, sizeof *rep)) == NULL)
 		return -1;
+	nrep = 0;
 	for (size_t i = 1; i < db->nans; i++)
 		if (db->ans[i].rater == db->ans[i - 1].rater && db->ans[i].item == db->ans[i - 1].item)
 			rep[nrep++] = &db->ans[i];
@@ -614,7 +721,7 @@ static int data_duplicates(struct arena *a, const struct design_b *d, struct dat
 			first--;
 		problem_add(a, dup, r->line, "rater \"%s\" answers item \"%s\" again (also on line %zu)",
 			    analyze_shown(a, db->rater[r->rater].id),
-			    analyze_shown(a, d->items[r->item].id), first->line);
+			    analyze_shown(a, d->items[r->item].id), (size_t)first->line);
 	}
 	return dup->nomem ? -1 : 0;
 }

@@ -16,10 +16,28 @@
 #include "../util/err.h"
 
 /* Append the analysis as one JSON document (UTF-8, two-space indent,
- * numbers at 17 significant digits, '/' escaped so that the text can sit
- * inside a <script> element) plus a newline to out. Returns AZ_OK, or
- * AZ_ENOMEM with *e set. */
+ * numbers as the shortest text that reads back as the same double, '/'
+ * escaped so that the text can sit inside a <script> element) plus a
+ * newline to out. Returns AZ_OK, or AZ_ENOMEM with *e set. */
 int render_json_analysis(const struct stats_analysis *an, struct buf *out, struct err *e);
+
+/* Room for any text of render_json_double(), terminator included. */
+#define JSON_DOUBLE_MAX 32
+
+/* Write v into out (JSON_DOUBLE_MAX bytes) as the shortest decimal that
+ * reads back (strtod) as exactly v, always with a '.' or an exponent so
+ * that it stays a real: 4.0, 0.5, 3.6666666666666665, -8.881784197001252e-16
+ * (where %.17g gives -8.8817841970012523e-16). Fixed
+ * notation from 1e-4 to 1e15, printf's %g form (exponent without '+' or
+ * leading zeros) outside; "null" for a non-finite v. Returns the length
+ * (without the terminator, which is written). */
+size_t render_json_double(char *out, double v);
+
+/* Append s (UTF-8, NUL-terminated) to b as a JSON string in quotes: '"',
+ * '\\' and '/' escaped with a backslash, control characters as \b \f
+ * \n \r \t or \u00XX, everything else as it is (as jansson writes it
+ * with JSON_ESCAPE_SLASH). */
+void render_json_string(struct buf *b, const char *s);
 
 /* Append the dimension figures of every profile as CSV to out: the header
  * leader,round,dimension,figure,group,n,mean,sd,rwg,gap,flag, then per

@@ -81,69 +81,69 @@ int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, s
 	return AZ_OK;
 }
 
-/* Append one byte to the field being built in fb; fails past the limit. */
-static int field_put(char *fb, size_t *len, char c)
+int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, size_t *line,
+		   struct err *e)
 {
-	if (*len >= CSV_MAX_RECORD)
-		return -1;
-	fb[(*len)++] = c;
-	return 0;
-}
-
-int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
-	     size_t *line, struct err *e)
-{
-	char fb[CSV_MAX_RECORD + 1];
-	char *tmp[CSV_MAX_FIELDS];
-	size_t nf = 0, flen = 0, reclen = 0;
-	const char *p = r->p;
+	size_t nf = 0, reclen = 0, used = 0;   /* used: bytes of r->unquoted taken */
+	const char *p = r->p, *end = r->end;
+	const char sep = r->sep;
 
 	/* Skip blank lines. */
-	while (p < r->end && (*p == '\n' || *p == '\r')) {
-		if (line_end(p, r->end))
+	while (p < end && (*p == '\n' || *p == '\r')) {
+		if (line_end(p, end))
 			r->line++;
 		p++;
 	}
-	if (p >= r->end) {
+	if (p >= end) {
 		r->p = p;
 		return 0;
 	}
 	*line = r->line;
 	for (;;) {
 		const char *fstart = p;
+		struct csv_span f;
 
-		flen = 0;
-		if (p < r->end && *p == '"') {
+		if (p < end && *p == '"') {
+			char *fb = r->unquoted + used;
+			size_t flen = 0;
 			p++;
 			for (;;) {
-				if (p >= r->end)
+				if (p >= end)
 					return err_set(e, AZ_EINVAL,
 						       "line %zu: a quoted field is never closed", *line), -1;
 				if (*p == '"') {
-					if (p + 1 < r->end && p[1] == '"') {
-						if (field_put(fb, &flen, '"'))
+					if (p + 1 < end && p[1] == '"') {
+						if (flen >= CSV_MAX_RECORD)
 							goto toolong;
+						fb[flen++] = '"';
 						p += 2;
 						continue;
 					}
 					p++;
 					break;
 				}
-				if (line_end(p, r->end))
+				if (line_end(p, end))
 					r->line++;
-				if (field_put(fb, &flen, *p++))
+				if (flen >= CSV_MAX_RECORD)
 					goto toolong;
+				fb[flen++] = *p++;
 			}
+			fb[flen] = '\0';
+			f = (struct csv_span){fb, flen};
+			used += flen + 1;
 		} else {
-			while (p < r->end && *p != r->sep && *p != '\n' && *p != '\r') {
+			/* The common case: the field is its bytes in the data. */
+			while (p < end && *p != sep && *p != '\n' && *p != '\r') {
 				if (*p == '"')
 					return err_set(e, AZ_EINVAL,
 						       "line %zu, field %zu: a quote inside an unquoted field; "
 						       "put the field in double quotes and double the quote",
 						       r->line, nf + 1), -1;
-				if (field_put(fb, &flen, *p++))
+				if ((size_t)(p - fstart) >= CSV_MAX_RECORD)
 					goto toolong;
+				p++;
 			}
+			f = (struct csv_span){fstart, (size_t)(p - fstart)};
 		}
 		/* The record's bytes so far, separators included, line end not. */
 		reclen += (size_t)(p - fstart);
@@ -152,25 +152,21 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 		if (nf == CSV_MAX_FIELDS)
 			return err_set(e, AZ_EINVAL, "line %zu: more than %d fields",
 				       *line, CSV_MAX_FIELDS), -1;
-		fb[flen] = '\0';
-		tmp[nf] = arena_strndup(a, fb, flen);
-		if (tmp[nf] == NULL)
-			return err_set(e, AZ_ENOMEM, "out of memory"), -1;
-		nf++;
-		if (p < r->end && *p == r->sep) {
+		fields[nf++] = f;
+		if (p < end && *p == sep) {
 			p++;
 			reclen++;
 			continue;
 		}
-		if (p < r->end && *p == '\r') {
+		if (p < end && *p == '\r') {
 			p++;
-			if (p < r->end && *p == '\n')
+			if (p < end && *p == '\n')
 				p++;
 			r->line++;
-		} else if (p < r->end && *p == '\n') {
+		} else if (p < end && *p == '\n') {
 			p++;
 			r->line++;
-		} else if (p < r->end) {
+		} else if (p < end) {
 			return err_set(e, AZ_EINVAL,
 				       "line %zu, field %zu: text after the closing quote",
 				       r->line, nf), -1;
@@ -178,13 +174,28 @@ int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 		break;
 	}
 	r->p = p;
-	*fields = arena_calloc(a, nf, sizeof **fields);
-	if (*fields == NULL)
-		return err_set(e, AZ_ENOMEM, "out of memory"), -1;
-	memcpy(*fields, tmp, nf * sizeof *tmp);
 	*n = nf;
 	return 1;
 toolong:
 	return err_set(e, AZ_EINVAL, "line %zu: the line is longer than %d characters",
 		       *line, CSV_MAX_RECORD), -1;
+}
+
+int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
+	     size_t *line, struct err *e)
+{
+	struct csv_span f[CSV_MAX_FIELDS];
+	size_t nf;
+	int more = csv_next_spans(r, f, &nf, line, e);
+
+	if (more <= 0)
+		return more;
+	*fields = arena_calloc(a, nf, sizeof **fields);
+	if (*fields == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory"), -1;
+	for (size_t i = 0; i < nf; i++)
+		if (((*fields)[i] = arena_strndup(a, f[i].p, f[i].n)) == NULL)
+			return err_set(e, AZ_ENOMEM, "out of memory"), -1;
+	*n = nf;
+	return 1;
 }

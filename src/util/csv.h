@@ -4,8 +4,11 @@
  *
  * The whole file is in memory; csv_open() checks it once (size, NUL bytes,
  * UTF-8) and picks the separator from the header line. csv_next() hands out
- * one record at a time with fields copied into the caller's arena. Every
- * error names the line (and where useful the column) it was found on.
+ * one record at a time with fields copied into the caller's arena;
+ * csv_next_spans() hands out the same fields as pointers and lengths into
+ * the data, for files of a million rows where copying every field would
+ * cost more than the rest of the work. Every error names the line (and
+ * where useful the column) it was found on.
  */
 #ifndef AZ_CSV_H
 #define AZ_CSV_H
@@ -25,6 +28,16 @@ struct csv_reader {
 	const char *end;
 	size_t line;       /* physical line number of p, from 1 */
 	char sep;          /* ',' or ';' */
+	/* The text of the quoted fields of the last record from
+	 * csv_next_spans() (quotes removed, "" made one): a field is at most
+	 * CSV_MAX_RECORD bytes and so is the record before it. */
+	char unquoted[2 * CSV_MAX_RECORD + 2];
+};
+
+/* One field from csv_next_spans(): n bytes at p, not NUL-terminated. */
+struct csv_span {
+	const char *p;
+	size_t n;
 };
 
 /* Prepare to read data[0..n). Fails (AZ_EINVAL, message with the line)
@@ -38,5 +51,12 @@ int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, s
  * Blank lines are skipped. */
 int csv_next(struct csv_reader *r, struct arena *a, char ***fields, size_t *n,
 	     size_t *line, struct err *e);
+
+/* Read the next record as csv_next() does (same records, same errors),
+ * into fields[0..*n) (room for CSV_MAX_FIELDS): an unquoted field points
+ * into the data given to csv_open(), a quoted one into r->unquoted, valid
+ * until the next call. Nothing is allocated. */
+int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, size_t *line,
+		   struct err *e);
 
 #endif
