@@ -24,10 +24,9 @@ int core_link_open(struct core *c, struct arena *a, const char *token, struct li
 	if (!token_well_formed(token))
 		return err_set(e, AZ_ENOTFOUND, "no invitation has this link");
 	token_hash(token, hash);
+	/* One look-up for the invitation, its round, leader and draft. */
 	if ((rc = core_key(c, e)) != AZ_OK ||
-	    (rc = c->st->ops->invitation_by_token(c->st, a, hash, &v->inv, e)) != AZ_OK ||
-	    (rc = c->st->ops->round_get(c->st, a, v->inv.round_id, &v->round, e)) != AZ_OK ||
-	    (rc = c->st->ops->leader_get(c->st, a, v->round.leader_id, &v->leader, e)) != AZ_OK ||
+	    (rc = c->st->ops->link_get(c->st, a, hash, &v->inv, &v->round, &v->leader, &body, e)) != AZ_OK ||
 	    (rc = core_round_instrument(c, a, &v->round, NULL, &v->ins, e)) != AZ_OK)
 		goto fail;
 	v->group = instrument_find_group(v->ins, v->inv.group_id);
@@ -40,9 +39,6 @@ int core_link_open(struct core *c, struct arena *a, const char *token, struct li
 		rc = err_set(e, AZ_ESTORE, "invitation %lld has a damaged nonce", (long long)v->inv.id);
 		goto fail;
 	}
-	if (v->inv.state != INV_SUBMITTED &&
-	    (rc = c->st->ops->draft_get(c->st, a, v->inv.id, &body, e)) != AZ_OK)
-		goto fail;
 	if (body != NULL &&
 	    (rc = core_draft_parse(a, body, strlen(body), &v->draft, &v->draft_page, e)) != AZ_OK) {
 		err_prefix(e, "the saved draft");
@@ -124,12 +120,23 @@ int core_link_merge(struct arena *a, struct link_view *v, const struct submissio
 	m.texts = arena_calloc(a, cap_t + 1, sizeof *m.texts);
 	if (m.answers == NULL || m.texts == NULL)
 		return AZ_ENOMEM;
-	for (int i = 0; i < v->ins->nitem; i++) {
+	/* The draft and s hold each item at most once, and mostly in the
+	 * instrument's order: cursors kd and ks find them without a search;
+	 * an item out of order is searched for. */
+	for (int i = 0, kd = 0, ks = 0; i < v->ins->nitem; i++) {
 		const char *id = v->ins->items[i].id;
-		int score = link_answer(v, id);
-		for (size_t k = 0; k < s->nanswer; k++)
-			if (strcmp(s->answers[k].item_id, id) == 0)
-				score = s->answers[k].score;
+		int score;
+		if ((size_t)kd < v->draft.nanswer && strcmp(v->draft.answers[kd].item_id, id) == 0)
+			score = v->draft.answers[kd++].score;
+		else
+			score = link_answer(v, id);
+		if ((size_t)ks < s->nanswer && strcmp(s->answers[ks].item_id, id) == 0) {
+			score = s->answers[ks++].score;
+		} else {
+			for (size_t k = 0; k < s->nanswer; k++)
+				if (strcmp(s->answers[k].item_id, id) == 0)
+					score = s->answers[k].score;
+		}
 		if (score >= 0)
 			m.answers[m.nanswer++] = (struct answer){id, score};
 	}

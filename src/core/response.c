@@ -104,21 +104,29 @@ int core_draft_parse(struct arena *a, const char *json, size_t n, struct submiss
 static int answers_check(const struct instrument *ins, struct arena *a, const struct submission *s,
 			 struct response *r, struct err *e)
 {
+	char *seen;   /* seen[i]: item i is answered in s */
+	int next = 0; /* where the next answer is looked for first */
+
 	r->answers = arena_calloc(a, (size_t)ins->nitem + 1, sizeof *r->answers);
-	if (r->answers == NULL)
+	seen = arena_calloc(a, (size_t)ins->nitem + 1, 1);
+	if (r->answers == NULL || seen == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	for (int i = 0; i < ins->nitem; i++)
 		r->answers[i].item_id = ins->items[i].id;
 	r->nanswer = (size_t)ins->nitem;
 	for (size_t k = 0; k < s->nanswer; k++) {
-		int i = instrument_find_item(ins, s->answers[k].item_id);
+		/* Answers mostly come in the instrument's order: try the item
+		 * after the last one first, then search. */
+		int i = next < ins->nitem && strcmp(ins->items[next].id, s->answers[k].item_id) == 0
+			? next : instrument_find_item(ins, s->answers[k].item_id);
 		const struct instr_scale *sc;
 
 		if (i < 0)
 			return err_set(e, AZ_EINVAL, "unknown item \"%.40s\"", s->answers[k].item_id);
-		for (size_t j = 0; j < k; j++)
-			if (strcmp(s->answers[j].item_id, s->answers[k].item_id) == 0)
-				return err_set(e, AZ_EINVAL, "item %s is answered twice", ins->items[i].id);
+		if (seen[i])
+			return err_set(e, AZ_EINVAL, "item %s is answered twice", ins->items[i].id);
+		seen[i] = 1;
+		next = i + 1;
 		sc = &ins->scales[ins->dimensions[ins->items[i].dimension].scale];
 		if (s->answers[k].score < 0 || s->answers[k].score > sc->npoint)
 			return err_set(e, AZ_EINVAL, "item %s takes 1 to %d (or none: \"kan ik niet "

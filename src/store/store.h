@@ -23,7 +23,7 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 
-#define STORE_OPS_VERSION 1
+#define STORE_OPS_VERSION 2
 
 struct leader {
 	int64_t id;
@@ -155,6 +155,15 @@ struct store_ops {
 	int (*draft_get)(struct store *st, struct arena *a, int64_t invitation_id, const char **body, struct err *e);
 	int (*draft_save)(struct store *st, int64_t invitation_id, int64_t round_id, const char *group_id,
 			  const char *body, struct err *e);
+
+	/* Everything a personal link shows, from one snapshot and in one
+	 * look-up (version 2): the invitation with this token hash, its round,
+	 * the round's leader and the draft (*draft NULL when there is none or
+	 * the invitation is submitted). AZ_ENOTFOUND when no invitation has
+	 * this token hash. What invitation_by_token, round_get, leader_get and
+	 * draft_get return one by one, with one read instead of four. */
+	int (*link_get)(struct store *st, struct arena *a, const char *token_hash, struct invitation *inv,
+			struct round *r, struct leader *l, const char **draft, struct err *e);
 };
 
 struct store {

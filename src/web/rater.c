@@ -426,7 +426,7 @@ static int collect(struct request *req, const struct link_view *v, const struct 
 {
 	const struct instrument *ins = v->ins;
 	const struct instr_section *sec;
-
+	const char **vals;   /* vals[i]: the form's value for item i, or NULL */
 	struct instr_section all;
 
 	memset(s, 0, sizeof *s);
@@ -444,11 +444,27 @@ static int collect(struct request *req, const struct link_view *v, const struct 
 	}
 	s->answers = arena_calloc(req->a, (size_t)sec->nitem + 1, sizeof *s->answers);
 	s->texts = arena_calloc(req->a, (size_t)sec->nopen + 1, sizeof *s->texts);
-	if (s->answers == NULL || s->texts == NULL)
+	vals = arena_calloc(req->a, (size_t)ins->nitem + 1, sizeof *vals);
+	if (s->answers == NULL || s->texts == NULL || vals == NULL)
 		return -1;
+	/* One pass over the form for the a_ITEM fields (the first of a name
+	 * counts, as with http_form), rather than a search per item. */
+	for (size_t f = 0, next = 0; f < req->nform; f++) {
+		const char *name = req->form[f].name;
+		int i;
+		if (strncmp(name, "a_", 2) != 0)
+			continue;
+		i = next < (size_t)ins->nitem && strcmp(ins->items[next].id, name + 2) == 0
+		    ? (int)next : instrument_find_item(ins, name + 2);
+		if (i < 0)
+			continue;
+		if (vals[i] == NULL)
+			vals[i] = req->form[f].value;
+		next = (size_t)i + 1;
+	}
 	for (int i = sec->item0; i < sec->item0 + sec->nitem; i++) {
 		const struct instr_item *it = &ins->items[i];
-		const char *val = http_form(req, arena_printf(req->a, "a_%s", it->id));
+		const char *val = vals[i];
 		int npoint = ins->scales[ins->dimensions[it->dimension].scale].npoint;
 		int score;
 		if (val == NULL)
