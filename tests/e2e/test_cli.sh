@@ -66,7 +66,7 @@ run aanwezig --db "$T/newer.db" leader list
 expect_rc 1; expect_err "newer than this program"
 
 test_case "migrations are recorded"
-expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1,2"
+expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1,2,3"
 expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
 
 test_case "a leader with bad input is refused and nothing is stored"
