@@ -1103,37 +1103,31 @@ static const char SQL_LINK_GET[] =
 	" LEFT JOIN drafts d ON d.invitation_id = i.id AND i.state <> 'submitted'"
 	" WHERE i.token_hash = ?";
 
+/* The columns of SQL_LINK_GET into a struct link_row. */
+struct link_row {
+	struct invitation *inv;
+	struct round *r;
+	struct leader *l;
+	const char **draft;
+};
+
+static void link_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct link_row *x = el;
+
+	inv_row(a, st, x->inv);
+	round_cols(a, st, 9, x->r);
+	leader_cols(a, st, 16, x->l);
+	*x->draft = col_text(a, st, 22);
+}
+
 static int sq_link_get(struct store *stp, struct arena *a, const char *token_hash, struct invitation *inv,
 		       struct round *r, struct leader *l, const char **draft, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
+	struct link_row x = {inv, r, l, draft};
 
 	*draft = NULL;
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_LINK_GET, e)) == NULL) {
-		conn_put(s, c);
-		return e->code;
-	}
-	bind_text(st, 1, token_hash);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		inv_row(a, st, inv);
-		round_cols(a, st, 9, r);
-		leader_cols(a, st, 16, l);
-		*draft = col_text(a, st, 22);
-		rc = a->failed ? err_set(e, AZ_ENOMEM, "out of memory") : AZ_OK;
-	} else if (rc == SQLITE_DONE) {
-		rc = err_set(e, AZ_ENOTFOUND, "no invitation has this link");
-	} else {
-		rc = db_fail(s, c->db, e);
-	}
-	sqlite3_reset(st);
-	conn_put(s, c);
-	return rc;
+	return get_one(SQ(stp), SQL_LINK_GET, a, 0, token_hash, link_row, &x, "no invitation has this link", e);
 }
 
 static void count_row(struct arena *a, sqlite3_stmt *st, void *el)
@@ -1173,7 +1167,6 @@ static const char SQL_INV_FOR_SUBMIT[] =
 static const char SQL_INV_SUBMITTED[] =
 	"UPDATE invitations SET state = 'submitted' WHERE id = ?";
 static const char SQL_DRAFT_DROP[] = "DELETE FROM drafts WHERE invitation_id = ?";
-static const char SQL_DRAFT_GET[] = "SELECT body FROM drafts WHERE invitation_id = ?";
 static const char SQL_DRAFT_PUT[] =
 	"INSERT INTO drafts (invitation_id, body, updated_at) VALUES (?, ?, ?)"
 	" ON CONFLICT (invitation_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at";
@@ -1390,34 +1383,6 @@ static int sq_response_submit(struct store *stp, int64_t inv_id, const struct re
 	return me.rc;
 }
 
-static int sq_draft_get(struct store *stp, struct arena *a, int64_t inv_id, const char **body,
-			struct err *e)
-{
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	*body = NULL;
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_DRAFT_GET, e)) == NULL) {
-		conn_put(s, c);
-		return e->code;
-	}
-	bind_int(st, 1, inv_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*body = col_text(a, st, 0), rc = AZ_OK;
-	else if (rc == SQLITE_DONE)
-		rc = AZ_OK;
-	else
-		rc = db_fail(s, c->db, e);
-	sqlite3_reset(st);
-	conn_put(s, c);
-	return rc;
-}
-
 static int sq_draft_save(struct store *stp, int64_t inv_id, int64_t round_id, const char *group_id,
 			 const char *body, struct err *e)
 {
@@ -1582,7 +1547,6 @@ static const struct store_ops sqlite_ops = {
 	.group_counts = sq_group_counts,
 	.response_submit = sq_response_submit,
 	.response_list = sq_response_list,
-	.draft_get = sq_draft_get,
 	.draft_save = sq_draft_save,
 	.link_get = sq_link_get,
 };

@@ -23,7 +23,7 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 
-#define STORE_OPS_VERSION 2
+#define STORE_OPS_VERSION 3
 
 struct leader {
 	int64_t id;
@@ -149,19 +149,17 @@ struct store_ops {
 	 * (random, so neither by invitee nor by time). */
 	int (*response_list)(struct store *st, struct arena *a, int64_t round_id, struct response **out, size_t *n, struct err *e);
 
-	/* The questionnaire in progress for an invitation (*body NULL when
-	 * none). draft_save checks what response_submit checks, stores the
-	 * body and marks the invitation "draft"; response_submit deletes it. */
-	int (*draft_get)(struct store *st, struct arena *a, int64_t invitation_id, const char **body, struct err *e);
+	/* Store the questionnaire in progress for an invitation (it comes back
+	 * with link_get). draft_save checks what response_submit checks, stores
+	 * the body and marks the invitation "draft"; response_submit deletes it. */
 	int (*draft_save)(struct store *st, int64_t invitation_id, int64_t round_id, const char *group_id,
 			  const char *body, struct err *e);
 
 	/* Everything a personal link shows, from one snapshot and in one
-	 * look-up (version 2): the invitation with this token hash, its round,
+	 * look-up (since version 2): the invitation with this token hash, its round,
 	 * the round's leader and the draft (*draft NULL when there is none or
 	 * the invitation is submitted). AZ_ENOTFOUND when no invitation has
-	 * this token hash. What invitation_by_token, round_get, leader_get and
-	 * draft_get return one by one, with one read instead of four. */
+	 * this token hash. One read where four would do. */
 	int (*link_get)(struct store *st, struct arena *a, const char *token_hash, struct invitation *inv,
 			struct round *r, struct leader *l, const char **draft, struct err *e);
 };
