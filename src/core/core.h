@@ -199,6 +199,32 @@ int core_report_link(struct core *c, struct arena *a, int64_t round_id, const ch
 int core_report_by_token(struct core *c, struct arena *a, const char *token, int64_t *round_id,
 			 struct err *e);
 
+/* ---- Audit (audit.c) ---- */
+
+/* Who does something: an account, or the command line (user_id 0). */
+struct actor {
+	int64_t user_id;
+	const char *email;       /* the account's e-mail; "cli" for the command line */
+	const char *client;      /* the request's address, or NULL */
+};
+
+/* The command line as an actor. */
+extern const struct actor core_cli_actor;
+
+/* Record an administrative action in the audit log. object names what it
+ * was done to ("round 12"); detail is short and never holds answers or
+ * free text of raters. */
+int core_audit(struct core *c, const struct actor *who, const char *action, const char *object,
+	       const char *detail, struct err *e);
+
+/* ---- E-mail (mail.c) ---- */
+
+/* Queue the invitation of every invitee of round_id who has an e-mail
+ * address and has none queued yet (never twice); *queued: how many new. */
+int core_round_invite(struct core *c, int64_t round_id, size_t *queued, struct err *e);
+/* Queue a message with a one-time login link (url) for the account. */
+int core_mail_login_link(struct core *c, const struct user *u, const char *url, struct err *e);
+
 /* ---- Demo ---- */
 
 /* What core_demo made, for the front to print. */

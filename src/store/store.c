@@ -48,3 +48,47 @@ int invitation_state_parse(const char *s)
 {
 	return parse(inv_states, 6, s);
 }
+
+static const char *const nom_states[] = {"open", "submitted", "approved"};
+static const char *const mail_states[] = {"queued", "sending", "sent", "failed"};
+
+const char *nomination_state_name(int state)
+{
+	return state >= 0 && state < 3 ? nom_states[state] : "?";
+}
+
+int nomination_state_parse(const char *s)
+{
+	return parse(nom_states, 3, s);
+}
+
+const char *mail_state_name(int state)
+{
+	return state >= 0 && state < 4 ? mail_states[state] : "?";
+}
+
+int mail_state_parse(const char *s)
+{
+	return parse(mail_states, 4, s);
+}
+
+const char *user_role_name(int role)
+{
+	switch (role) {
+	case ROLE_ADMIN: return "admin";
+	case ROLE_LEADER: return "leader";
+	case ROLE_COACH: return "coach";
+	}
+	return "?";
+}
+
+int user_role_parse(const char *s)
+{
+	if (strcmp(s, "admin") == 0)
+		return ROLE_ADMIN;
+	if (strcmp(s, "leader") == 0)
+		return ROLE_LEADER;
+	if (strcmp(s, "coach") == 0)
+		return ROLE_COACH;
+	return -1;
+}

@@ -13,6 +13,11 @@
  *
  * The schema is created and upgraded by numbered migrations recorded in
  * the database; opening a database of a newer schema fails with AZ_ESCHEMA.
+ * A database that cannot be reached (a PostgreSQL server down) fails an
+ * operation with AZ_EUNAVAIL; the next operation tries to reconnect.
+ *
+ * Times: dates the user sees are YYYY-MM-DD text; moments the program
+ * compares (sessions, the outbox, the audit log) are Unix seconds.
  */
 #ifndef AZ_STORE_H
 #define AZ_STORE_H
@@ -23,7 +28,7 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 
-#define STORE_OPS_VERSION 3
+#define STORE_OPS_VERSION 4
 
 struct leader {
 	int64_t id;
@@ -37,14 +42,24 @@ struct leader {
 /* Round states, in the only order they may follow each other. */
 enum round_state { ROUND_DRAFT, ROUND_OPEN, ROUND_CLOSED, ROUND_RELEASED };
 
+/* Where the leader's list of people to invite stands (since version 4):
+ * the leader edits it, hands it in, and, when the round needs approval,
+ * an administrator or a shared coach approves it. */
+enum nomination_state { NOM_OPEN, NOM_SUBMITTED, NOM_APPROVED };
+
 struct round {
 	int64_t id;
 	int64_t leader_id;
 	int64_t instrument_id;
 	int state;                  /* enum round_state */
 	const char *opens_on;       /* YYYY-MM-DD or NULL */
-	const char *closes_on;      /* YYYY-MM-DD or NULL */
+	const char *closes_on;      /* YYYY-MM-DD or NULL: the deadline, the last day to answer */
 	const char *created_at;
+	/* Since version 4: */
+	const char *closed_at;      /* YYYY-MM-DD the round closed, or NULL; retention counts from it */
+	int needs_approval;         /* the leader's list is approved before invitations go out */
+	int nomination;             /* enum nomination_state */
+	const char *reminders;      /* days before the deadline to remind, "7,2"; "" for none */
 };
 
 struct stored_instrument {
@@ -67,6 +82,7 @@ struct invitation {
 	const char *token_hash;     /* 64 hex; lookups go by this */
 	int state;                  /* enum invitation_state */
 	const char *created_at;
+	const char *language;       /* "nl" or "en" for the invitee's e-mail; NULL: the leader's (v4) */
 };
 
 /* One answered (or not answerable) item: score 1..points, 0 = "kan ik
@@ -96,6 +112,68 @@ struct group_count {
 	const char *group_id;
 	int invited;                /* not revoked */
 	int submitted;
+};
+
+/* ---- Since version 4: accounts, sessions, e-mail, audit ---- */
+
+/* An account's role. A leader account is bound to one leader. */
+enum user_role { ROLE_ADMIN = 1, ROLE_LEADER = 2, ROLE_COACH = 4 };
+
+struct user {
+	int64_t id;
+	const char *email;          /* normalised, lower case; unique */
+	const char *name;
+	int role;                   /* one enum user_role */
+	int64_t leader_id;          /* ROLE_LEADER: the leader this account is; else 0 */
+	const char *password;       /* Argon2id string (crypto_pwhash_str), NULL: link login only */
+	const char *language;       /* "nl" or "en" */
+	int64_t created_at;
+};
+
+/* A login session. The cookie holds a random id; the store only its hash. */
+struct session {
+	const char *id_hash;        /* 64 hex */
+	int64_t user_id;
+	int64_t created_at;
+	int64_t seen_at;            /* last request, to the minute */
+};
+
+enum mail_state { MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED };
+
+/* One message in the outbox. Recorded before it is sent; `key` is unique,
+ * so the same message (an invitation, a reminder) is never queued twice. */
+struct mail {
+	int64_t id;
+	const char *key;            /* "invite:12", "remind:12:7", "login:<hash>" */
+	int64_t round_id;           /* 0 when not about a round */
+	int64_t invitation_id;      /* 0 when not for an invitation */
+	const char *to;
+	const char *subject;
+	const char *text;           /* text/plain body */
+	const char *html;           /* text/html body */
+	int state;                  /* enum mail_state */
+	int attempts;
+	int64_t next_at;            /* not to be tried before (Unix seconds) */
+	const char *last_error;     /* the server's last answer, or NULL */
+	int64_t created_at;
+	int64_t sent_at;            /* 0 until sent */
+};
+
+/* Counts of the outbox by state, for progress and /metrics. */
+struct outbox_counts {
+	int64_t queued, sending, sent, failed;
+};
+
+/* One administrative action: who, what, when. Never holds answers. */
+struct audit_entry {
+	int64_t id;
+	int64_t at;                 /* Unix seconds */
+	int64_t user_id;            /* 0: the command line */
+	const char *actor;          /* the account's e-mail, or "cli" */
+	const char *action;         /* "round.open", "login.failed", "report.denied", ... */
+	const char *object;         /* "round 12", "leader 3", "user 5" */
+	const char *detail;         /* short text, or NULL */
+	const char *client;         /* the address a request came from, or NULL */
 };
 
 struct store;
@@ -162,6 +240,104 @@ struct store_ops {
 	 * this token hash. One read where four would do. */
 	int (*link_get)(struct store *st, struct arena *a, const char *token_hash, struct invitation *inv,
 			struct round *r, struct leader *l, const char **draft, struct err *e);
+
+	/* ---- Since version 4 ---- */
+
+	/* Round settings (any state but released): whether the leader's list
+	 * needs approval, and the reminder days ("7,2"). */
+	int (*round_settings)(struct store *st, int64_t id, int needs_approval, const char *reminders,
+			      struct err *e);
+	/* Move the leader's list from `from` to `to` (AZ_ESTATE when it is not
+	 * in `from`, or when the round is no longer a draft). */
+	int (*round_nomination)(struct store *st, int64_t id, int from, int to, struct err *e);
+	/* Open rounds whose deadline (closes_on) is before `today` (YYYY-MM-DD). */
+	int (*rounds_due)(struct store *st, struct arena *a, const char *today, struct round **out, size_t *n,
+			  struct err *e);
+
+	/* Remove an invitation that is still "created" from a round that is
+	 * still a draft (the leader edits the list); AZ_ESTATE otherwise. Never
+	 * the leader's own. */
+	int (*invitation_remove)(struct store *st, int64_t round_id, int64_t id, struct err *e);
+
+	/* Accounts. user_add fills u->id; AZ_EDUP when the e-mail is taken.
+	 * user_by_email: AZ_ENOTFOUND when no account has it. */
+	int (*user_add)(struct store *st, struct user *u, struct err *e);
+	int (*user_get)(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e);
+	int (*user_by_email)(struct store *st, struct arena *a, const char *email, struct user *out, struct err *e);
+	int (*user_list)(struct store *st, struct arena *a, struct user **out, size_t *n, struct err *e);
+	int (*user_set_password)(struct store *st, int64_t id, const char *hash, struct err *e);
+
+	/* Sessions. session_get returns the session and its account, and
+	 * notes the request time (seen_at, at most once a minute); a session
+	 * idle for more than idle seconds or older than absolute seconds is
+	 * deleted and AZ_ENOTFOUND returned, as for an unknown one. */
+	int (*session_add)(struct store *st, const struct session *s, struct err *e);
+	int (*session_get)(struct store *st, struct arena *a, const char *id_hash, int64_t now, int64_t idle,
+			   int64_t absolute, struct session *out, struct user *user, struct err *e);
+	int (*session_delete)(struct store *st, const char *id_hash, struct err *e);
+	/* Log out everywhere: every session of the account. */
+	int (*session_delete_user)(struct store *st, int64_t user_id, struct err *e);
+
+	/* One-time login links: the hash of the link's token, valid until
+	 * expires_at. login_link_use consumes it (once) and gives the account;
+	 * AZ_ENOTFOUND for an unknown, used or expired one. */
+	int (*login_link_add)(struct store *st, const char *token_hash, int64_t user_id, int64_t expires_at,
+			      struct err *e);
+	int (*login_link_use)(struct store *st, const char *token_hash, int64_t now, int64_t *user_id,
+			      struct err *e);
+
+	/* Rate limits shared by every process: count one event for key in the
+	 * fixed window `window` (e.g. the minute number) and give the events
+	 * in it so far, this one included. Windows before it are dropped.
+	 * ratelimit_peek counts without adding. */
+	int (*ratelimit_hit)(struct store *st, const char *key, int64_t window, int64_t *count, struct err *e);
+	int (*ratelimit_peek)(struct store *st, const char *key, int64_t window, int64_t *count, struct err *e);
+
+	/* Coaches a round's report is shared with. */
+	int (*share_set)(struct store *st, int64_t round_id, int64_t user_id, int shared, struct err *e);
+	int (*share_list)(struct store *st, struct arena *a, int64_t round_id, struct user **out, size_t *n,
+			  struct err *e);
+	int (*share_exists)(struct store *st, int64_t round_id, int64_t user_id, int *shared, struct err *e);
+
+	/* The outbox. outbox_add records n messages in one transaction,
+	 * skipping those whose key is already there (*added: how many were
+	 * new); fills each new m->id. */
+	int (*outbox_add)(struct store *st, struct mail *m, size_t n, size_t *added, struct err *e);
+	/* Claim up to max messages that are due (queued, next_at <= now) for
+	 * `owner` until lease_until, marking them "sending". A message still
+	 * "sending" after its lease ran out was interrupted mid-send: it may
+	 * have arrived, so it is marked failed ("interrupted"), never resent
+	 * on its own. */
+	int (*outbox_claim)(struct store *st, struct arena *a, const char *owner, int64_t now, int64_t lease_until,
+			    size_t max, struct mail **out, size_t *n, struct err *e);
+	/* The outcome of sending a claimed message: MAIL_SENT (its invitation,
+	 * if any, goes from "created" to "sent" in the same transaction),
+	 * MAIL_QUEUED again for a retry at next_at, or MAIL_FAILED. `error` is
+	 * the server's answer. AZ_ESTATE when owner no longer holds it. */
+	int (*outbox_done)(struct store *st, int64_t id, const char *owner, int state, int64_t next_at,
+			   const char *error, int64_t now, struct err *e);
+	/* A failed message queued again by an administrator. */
+	int (*outbox_retry)(struct store *st, int64_t id, int64_t now, struct err *e);
+	/* A round's messages (round_id 0: all), newest first, bodies left out. */
+	int (*outbox_list)(struct store *st, struct arena *a, int64_t round_id, struct mail **out, size_t *n,
+			   struct err *e);
+	int (*outbox_count)(struct store *st, struct outbox_counts *out, struct err *e);
+
+	/* The audit log: append, and read newest first (before_id 0: from the
+	 * newest; at most limit entries). */
+	int (*audit_add)(struct store *st, const struct audit_entry *en, struct err *e);
+	int (*audit_list)(struct store *st, struct arena *a, int64_t before_id, size_t limit,
+			  struct audit_entry **out, size_t *n, struct err *e);
+
+	/* Privacy. rater_erase blanks the names and e-mail addresses of the
+	 * invitations of every round closed on or before `closed_on`
+	 * (YYYY-MM-DD), and deletes those rounds' messages from the outbox;
+	 * *count gets the invitations blanked. leader_erase removes a leader
+	 * and everything about them: rounds, invitations, responses, drafts,
+	 * messages, shares, their account and its sessions; audit entries by
+	 * that account keep the action but lose the e-mail ("erased"). */
+	int (*rater_erase)(struct store *st, const char *closed_on, int64_t *count, struct err *e);
+	int (*leader_erase)(struct store *st, int64_t leader_id, struct err *e);
 };
 
 struct store {
@@ -182,6 +358,12 @@ const char *round_state_name(int state);
 int round_state_parse(const char *s);
 const char *invitation_state_name(int state);
 int invitation_state_parse(const char *s);
+const char *nomination_state_name(int state);
+int nomination_state_parse(const char *s);
+const char *user_role_name(int role);
+int user_role_parse(const char *s);
+const char *mail_state_name(int state);
+int mail_state_parse(const char *s);
 
 /* Backends. */
 int store_sqlite_open(const char *path, enum store_mode mode, struct store **out, struct err *e);

@@ -18,7 +18,10 @@ enum az_status {
 	AZ_EIO,        /* a file could not be read or written */
 	AZ_ENOMEM,     /* out of memory */
 	AZ_ECRYPTO,    /* libsodium failed (should not happen) */
-	AZ_EANON       /* refused to protect raters' anonymity */
+	AZ_EANON,      /* refused to protect raters' anonymity */
+	AZ_EUNAVAIL,   /* the database cannot be reached now; try again later */
+	AZ_EDENIED,    /* not allowed for this account (or not logged in) */
+	AZ_ELIMIT      /* too many attempts; wait before trying again */
 };
 
 struct err {

@@ -75,3 +75,9 @@ finish() {
   echo "# e2e-summary $_pass $_fail"
   [ "$_fail" -eq 0 ]
 }
+
+# db_target NAME: the --db value for a new database of this test: a SQLite
+# file in $T (the PostgreSQL run gives a fresh database instead).
+db_target() {
+  echo "$T/$1.db"
+}
