@@ -10,7 +10,7 @@
 
 O    ?= build
 SAN  ?= 0
-PKGS := sqlite3 libsodium jansson libmicrohttpd pangocairo
+PKGS := sqlite3 libsodium jansson libmicrohttpd pangocairo libpq libcurl
 
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
