@@ -13,6 +13,8 @@
 #include "../util/arena.h"
 #include "../util/buf.h"
 
+struct user;   /* store/store.h */
+
 #define HTTP_MAX_BODY   (64u << 10)   /* bytes in a request body */
 #define HTTP_MAX_FIELDS 200           /* fields in a query or form */
 #define HTTP_MAX_HEADERS 12           /* response headers besides the fixed ones */
@@ -44,6 +46,10 @@ struct request {
 	const char *arg;            /* the path's variable part, e.g. a token */
 	const char *lang;           /* "nl" or "en" for this request */
 	int set_lang_cookie;        /* the language was chosen by ?lang= */
+	/* The logged-in account (router.c, from the session cookie), or NULL;
+	 * a route that declares roles is only reached with one of them. */
+	const struct user *user;
+	const char *csrf;           /* the session's CSRF token for forms, or NULL */
 };
 
 struct reply {

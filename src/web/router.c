@@ -36,6 +36,7 @@ struct route {
 	page_fn page;
 	const struct param_spec *query;    /* NULL-terminated, may be NULL */
 	const struct param_spec *form;
+	int roles;                         /* enum user_role bits that may use it; 0: anyone */
 };
 
 static const struct param_spec q_lang[] = {{"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
