@@ -53,12 +53,12 @@ static const struct param_spec f_rater[] = {
 	{NULL, 0, 0, 0}};
 
 static const struct route routes[] = {
-	{HTTP_GET, "/", 0, page_home, q_lang, NULL},
-	{HTTP_GET, "/healthz", 0, page_healthz, NULL, NULL},
-	{HTTP_GET, "/static/", 1, page_static, NULL, NULL},
-	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL},
-	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater},
-	{HTTP_GET, "/p/", 1, page_report, q_report, NULL},
+	{HTTP_GET, "/", 0, page_home, q_lang, NULL, 0},
+	{HTTP_GET, "/healthz", 0, page_healthz, NULL, NULL, 0},
+	{HTTP_GET, "/static/", 1, page_static, NULL, NULL, 0},
+	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL, 0},
+	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater, 0},
+	{HTTP_GET, "/p/", 1, page_report, q_report, NULL, 0},
 };
 
 const char *http_query(const struct request *req, const char *name)
