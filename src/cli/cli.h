@@ -67,6 +67,8 @@ int cmd_instrument(int argc, char **argv, struct cli *g);
 int cmd_serve(int argc, char **argv, struct cli *g);
 int cmd_report(int argc, char **argv, struct cli *g);
 int cmd_analyze(int argc, char **argv, struct cli *g);
+int cmd_backup(int argc, char **argv, struct cli *g);
+int cmd_migrate(int argc, char **argv, struct cli *g);
 /* Run the web server on db until stopped (cmd_serve.c). */
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads);
 

@@ -27,6 +27,8 @@ static const char usage[] =
 	"  response submit           hand in answers through a personal link\n"
 	"  instrument check|show     validate or print a questionnaire\n"
 	"  analyze                   profiles of answers collected elsewhere\n"
+	"  backup                    a consistent copy of a live SQLite database\n"
+	"  migrate                   copy a database to PostgreSQL, verified\n"
 	"  version                   print the version\n"
 	"\n"
 	"Options for every command:\n"
@@ -51,6 +53,8 @@ static const struct {
 	{"serve", cmd_serve},
 	{"report", cmd_report},
 	{"analyze", cmd_analyze},
+	{"backup", cmd_backup},
+	{"migrate", cmd_migrate},
 };
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -56,6 +57,11 @@ struct sq {
 	pthread_mutex_t qlock;
 	struct pending *qhead, *qtail;
 	int committing;            /* a thread is committing a batch now */
+	/* A bulk load in progress (load_begin to load_end): its connection,
+	 * which holds the write lock, and the INSERT of the table last loaded. */
+	struct conn *load;
+	sqlite3_stmt *load_st;
+	char *load_sig;            /* table and columns load_st inserts into */
 };
 
 /* A submission waiting for its batch. Each has its own condition
@@ -1508,6 +1514,532 @@ static int sq_response_list(struct store *stp, struct arena *a, int64_t round_id
 	return r_end(s, c, AZ_OK);
 }
 
+/* ---- Backups, dumps and bulk loads (version 5) ----------------------- */
+
+/* Pages copied per step of a backup. Between steps nothing is locked that
+ * a writer needs: the copy reads one snapshot (a read transaction held
+ * throughout), and in WAL mode readers never block writers. */
+#define BACKUP_STEP_PAGES 1024
+
+/* The first row of sql on db as text, into out (empty when no rows). */
+static int db_first_text(sqlite3 *db, const char *sql, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, n, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Copy the database page by page into the open, empty dst, from one
+ * snapshot of the source. */
+static int backup_pages(struct sq *s, sqlite3 *dst, struct store_backup_info *info, struct err *e)
+{
+	struct conn *c;
+	sqlite3_backup *b;
+	int64_t ntab;
+	int rc, src;
+
+	/* The read transaction fixes the snapshot: without it every write of
+	 * the server between two steps would restart the copy. */
+	if ((rc = r_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((rc = query_int(s, c, SQL_COUNT_TABLES, &ntab, e)) != AZ_OK)
+		return r_end(s, c, rc);
+	if ((b = sqlite3_backup_init(dst, "main", c->db, "main")) == NULL)
+		return r_end(s, c, err_set(e, AZ_ESTORE, "cannot start the backup: %s", sqlite3_errmsg(dst)));
+	do {
+		int left = sqlite3_backup_remaining(b);
+		src = sqlite3_backup_step(b, BACKUP_STEP_PAGES);
+		info->steps++;
+		if (src == SQLITE_OK && sqlite3_backup_remaining(b) >= left && left > 0)
+			info->restarts++;   /* the source changed under the copy */
+		if (src == SQLITE_BUSY || src == SQLITE_LOCKED)
+			sqlite3_sleep(5);
+	} while (src == SQLITE_OK || src == SQLITE_BUSY || src == SQLITE_LOCKED);
+	info->pages = sqlite3_backup_pagecount(b);
+	sqlite3_backup_finish(b);
+	if (src != SQLITE_DONE)
+		rc = (src & 0xff) == SQLITE_FULL ? err_set(e, AZ_EIO, "the disk is full")
+			: err_set(e, AZ_ESTORE, "the backup failed: %s", sqlite3_errstr(src));
+	return r_end(s, c, rc);
+}
+
+/* The copy must pass SQLite's integrity check and hold no broken
+ * reference before it gets its name. */
+static int backup_check(sqlite3 *dst, struct err *e)
+{
+	char res[512];
+
+	if (db_first_text(dst, "PRAGMA integrity_check", res, sizeof res) != SQLITE_OK)
+		return err_set(e, AZ_ESTORE, "cannot check the copy: %s", sqlite3_errmsg(dst));
+	if (strcmp(res, "ok") != 0)
+		return err_set(e, AZ_ESTORE, "the copy failed its integrity check: %s", res);
+	if (db_first_text(dst, "PRAGMA foreign_key_check", res, sizeof res) != SQLITE_OK)
+		return err_set(e, AZ_ESTORE, "cannot check the copy: %s", sqlite3_errmsg(dst));
+	if (res[0] != '\0')
+		return err_set(e, AZ_ESTORE, "the copy has a broken reference in table %s", res);
+	return AZ_OK;
+}
+
+/* fsync a file or folder by name. */
+static int sync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The copy is written under a temporary name beside dest, checked, and
+ * then linked to dest (link fails rather than replace a file that
+ * appeared meanwhile), so dest is either a complete, checked copy or
+ * absent. */
+static int sq_backup(struct store *stp, const char *dest, struct store_backup_info *info, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct stat sb;
+	sqlite3 *dst = NULL;
+	char *tmp, *dir, *slash;
+	int fd, rc;
+
+	memset(info, 0, sizeof *info);
+	if (dest[0] == '\0')
+		return err_set(e, AZ_EINVAL, "the backup's file name is empty");
+	if (stat(dest, &sb) == 0)
+		return err_set(e, AZ_EDUP, "%s already exists; a backup never overwrites a file", dest);
+	if (errno != ENOENT)
+		return err_set(e, AZ_EIO, "cannot write %s: %s", dest, strerror(errno));
+	if ((tmp = malloc(strlen(dest) + 24)) == NULL || (dir = strdup(dest)) == NULL) {
+		free(tmp);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	sprintf(tmp, "%s.partial-XXXXXX", dest);
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = err_set(e, AZ_EIO, "cannot write %s: %s", dest, strerror(errno));
+		goto out_free;
+	}
+	close(fd);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		rc = err_set(e, AZ_EIO, "cannot open %s: %s", tmp, dst ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	if ((rc = backup_pages(s, dst, info, e)) != AZ_OK || (rc = backup_check(dst, e)) != AZ_OK)
+		goto out;
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		rc = err_set(e, AZ_EIO, "cannot close %s", tmp);
+		goto out;
+	}
+	dst = NULL;
+	if (sync_path(tmp) != 0 || link(tmp, dest) != 0) {
+		rc = errno == EEXIST ? err_set(e, AZ_EDUP, "%s appeared during the backup; it was left alone", dest)
+				     : err_set(e, AZ_EIO, "cannot write %s: %s", dest, strerror(errno));
+		goto out;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0';
+	sync_path(dir);
+	if (stat(dest, &sb) == 0)
+		info->bytes = (int64_t)sb.st_size;
+out:
+	if (dst != NULL)
+		sqlite3_close(dst);
+	unlink(tmp);
+	{
+		char side[4200];
+		snprintf(side, sizeof side, "%s-journal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
+	}
+out_free:
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+/* The tables a dump or a load covers: every table of ours, in the order
+ * they were created. The migration record stays with each database. */
+static const char SQL_COPY_TABLES[] =
+	"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	" AND name <> 'schema_migrations' ORDER BY rowid";
+static const char SQL_TABLE_COLUMNS[] =
+	"SELECT name, pk FROM pragma_table_info(?) ORDER BY cid";
+static const char SQL_TABLE_PARENTS[] =
+	"SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)";
+
+/* A table being dumped: its columns, its primary key, its parents. */
+struct dump_table {
+	struct store_table t;
+	const char **pk;           /* primary-key columns in key order; none: rowid */
+	size_t npk;
+	const char **parents;
+	size_t nparent;
+	int done;
+};
+
+/* Append "name" with SQL identifier quoting. Identifiers come from the
+ * schema itself, never from a user. */
+static void buf_ident(struct buf *b, const char *name)
+{
+	buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *p);
+	}
+	buf_putc(b, '"');
+}
+
+/* Column 0 (as text) of every row of a query with at most one text
+ * parameter, and column 1 as a number when ints is not NULL; in a. */
+static int query_texts(struct sq *s, struct conn *c, struct arena *a, const char *sql, const char *param,
+		       const char ***out, int **ints, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, sql, e);
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (st == NULL)
+		return e->code;
+	if (param != NULL)
+		bind_text(st, 1, param);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n + 1 >= cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			const char **grown = arena_calloc(a, ncap, sizeof *grown);
+			int *gi = ints ? arena_calloc(a, ncap, sizeof *gi) : NULL;
+			if (grown == NULL || (ints != NULL && gi == NULL)) {
+				sqlite3_reset(st);
+				return err_set(e, AZ_ENOMEM, "out of memory");
+			}
+			if (*n > 0)
+				memcpy(grown, *out, *n * sizeof *grown);
+			if (ints != NULL && *n > 0)
+				memcpy(gi, *ints, *n * sizeof *gi);
+			*out = grown;
+			if (ints != NULL)
+				*ints = gi;
+			cap = ncap;
+		}
+		(*out)[*n] = col_text(a, st, 0);
+		if (ints != NULL)
+			(*ints)[*n] = sqlite3_column_int(st, 1);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	return AZ_OK;
+}
+
+/* Every table with its columns, primary key and parents, in a. */
+static int dump_tables(struct sq *s, struct conn *c, struct arena *a, struct dump_table **out, size_t *n,
+		       struct err *e)
+{
+	const char **names;
+	struct dump_table *t;
+	int rc;
+
+	if ((rc = query_texts(s, c, a, SQL_COPY_TABLES, NULL, &names, NULL, n, e)) != AZ_OK)
+		return rc;
+	if ((t = arena_calloc(a, *n + 1, sizeof *t)) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		const char **cols;
+		int *pk;
+		size_t ncol;
+		t[i].t.name = names[i];
+		if ((rc = query_texts(s, c, a, SQL_TABLE_COLUMNS, names[i], &cols, &pk, &ncol, e)) != AZ_OK ||
+		    (rc = query_texts(s, c, a, SQL_TABLE_PARENTS, names[i], &t[i].parents, NULL, &t[i].nparent, e)) != AZ_OK)
+			return rc;
+		t[i].t.columns = cols;
+		t[i].t.ncolumn = ncol;
+		if ((t[i].pk = arena_calloc(a, ncol + 1, sizeof *t[i].pk)) == NULL)
+			return err_set(e, AZ_ENOMEM, "out of memory");
+		for (int k = 1; k <= (int)ncol; k++)
+			for (size_t j = 0; j < ncol; j++)
+				if (pk[j] == k)
+					t[i].pk[t[i].npk++] = cols[j];
+	}
+	*out = t;
+	return AZ_OK;
+}
+
+/* The next table whose parents have all been dumped (itself aside), or
+ * NULL when none is left or the references form a cycle. */
+static struct dump_table *dump_next(struct dump_table *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ready = !t[i].done;
+		for (size_t p = 0; ready && p < t[i].nparent; p++)
+			for (size_t j = 0; j < n; j++)
+				if (j != i && !t[j].done && strcmp(t[j].t.name, t[i].parents[p]) == 0)
+					ready = 0;
+		if (ready)
+			return &t[i];
+	}
+	return NULL;
+}
+
+/* Hand every row of t to the sink, in primary-key order. */
+static int dump_rows(struct sq *s, struct conn *c, struct arena *a, const struct dump_table *t,
+		     const struct store_sink *sink, struct err *e)
+{
+	struct store_value *v = arena_calloc(a, t->t.ncolumn + 1, sizeof *v);
+	sqlite3_stmt *st = NULL;
+	struct buf sql;
+	int rc, step = SQLITE_DONE;
+
+	if (v == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < t->t.ncolumn; i++) {
+		if (i > 0)
+			buf_putc(&sql, ',');
+		buf_ident(&sql, t->t.columns[i]);
+	}
+	buf_puts(&sql, " FROM ");
+	buf_ident(&sql, t->t.name);
+	buf_puts(&sql, " ORDER BY ");
+	for (size_t i = 0; i < t->npk; i++) {
+		if (i > 0)
+			buf_putc(&sql, ',');
+		buf_ident(&sql, t->pk[i]);
+	}
+	if (t->npk == 0)
+		buf_puts(&sql, "rowid");
+	if (sql.failed) {
+		buf_reset(&sql);
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	}
+	if (sqlite3_prepare_v2(c->db, buf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+		buf_reset(&sql);
+		return db_fail(s, c->db, e);
+	}
+	buf_reset(&sql);
+	rc = sink->table ? sink->table(sink->arg, &t->t, e) : AZ_OK;
+	while (rc == AZ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; rc == AZ_OK && i < t->t.ncolumn; i++) {
+			int type = sqlite3_column_type(st, (int)i);
+			memset(&v[i], 0, sizeof v[i]);
+			if (type == SQLITE_NULL) {
+				v[i].type = SV_NULL;
+			} else if (type == SQLITE_INTEGER) {
+				v[i].type = SV_INT;
+				v[i].i = sqlite3_column_int64(st, (int)i);
+			} else if (type == SQLITE_TEXT) {
+				v[i].type = SV_TEXT;
+				v[i].s = (const char *)sqlite3_column_text(st, (int)i);
+				v[i].len = (size_t)sqlite3_column_bytes(st, (int)i);
+			} else {
+				rc = err_set(e, AZ_ESCHEMA, "table %s, column %s holds a value that is neither "
+					     "a whole number nor text", t->t.name, t->t.columns[i]);
+			}
+		}
+		if (rc == AZ_OK)
+			rc = sink->row(sink->arg, &t->t, v, e);
+	}
+	if (rc == AZ_OK && step != SQLITE_DONE)
+		rc = db_fail(s, c->db, e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_dump(struct store *stp, const struct store_sink *sink, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct arena *a = arena_new();
+	struct dump_table *t, *next;
+	struct conn *c;
+	size_t n;
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = r_begin(s, &c, e)) != AZ_OK) {
+		arena_free(a);
+		return rc;
+	}
+	if ((rc = dump_tables(s, c, a, &t, &n, e)) == AZ_OK) {
+		for (size_t k = 0; rc == AZ_OK && k < n; k++) {
+			if ((next = dump_next(t, n)) == NULL)
+				rc = err_set(e, AZ_ESCHEMA, "the tables refer to each other in a cycle");
+			else
+				rc = dump_rows(s, c, a, next, sink, e);
+			if (next != NULL)
+				next->done = 1;
+		}
+	}
+	rc = r_end(s, c, rc);
+	arena_free(a);
+	return rc;
+}
+
+/* A sink that stops at the first row it is given. */
+static int sink_any_row(void *arg, const struct store_table *t, const struct store_value *v, struct err *e)
+{
+	(void)v;
+	*(const char **)arg = t->name;
+	return err_set(e, AZ_ESTATE, "table %s has rows", t->name);
+}
+
+/* Fail with AZ_ESTATE when any table of ours has a row (inside the load's
+ * transaction, on its connection). */
+static int load_check_empty(struct sq *s, struct conn *c, struct err *e)
+{
+	struct arena *a = arena_new();
+	struct dump_table *t;
+	const char *full = NULL;
+	struct store_sink sink = {NULL, sink_any_row, &full};
+	size_t n;
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	rc = dump_tables(s, c, a, &t, &n, e);
+	for (size_t i = 0; rc == AZ_OK && i < n; i++)
+		rc = dump_rows(s, c, a, &t[i], &sink, e);
+	if (rc == AZ_ESTATE && full != NULL)
+		err_set(e, AZ_ESTATE, "%s is not empty (table %s has rows); load only into a new database",
+			s->path, full);
+	arena_free(a);
+	return rc;
+}
+
+static int sq_load_begin(struct store *stp, int require_empty, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	int rc;
+
+	if (s->load != NULL)
+		return err_set(e, AZ_ESTATE, "a load is already in progress");
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	/* References are checked at COMMIT, so that the order of the rows
+	 * within the load does not matter. */
+	rc = conn_exec(s, c, "PRAGMA defer_foreign_keys = ON", e);
+	if (rc == AZ_OK && require_empty)
+		rc = load_check_empty(s, c, e);
+	if (rc != AZ_OK)
+		return w_end(s, c, rc, &(struct err){0});
+	s->load = c;
+	return AZ_OK;
+}
+
+/* The INSERT for t's columns, prepared once per table loaded. */
+static int load_stmt(struct sq *s, const struct store_table *t, struct err *e)
+{
+	struct buf sig, sql;
+	int rc = AZ_OK;
+
+	buf_init(&sig);
+	buf_puts(&sig, t->name);
+	for (size_t i = 0; i < t->ncolumn; i++)
+		buf_printf(&sig, "\t%s", t->columns[i]);
+	if (!sig.failed && s->load_st != NULL && strcmp(s->load_sig, buf_str(&sig)) == 0) {
+		buf_reset(&sig);
+		return AZ_OK;
+	}
+	sqlite3_finalize(s->load_st);
+	s->load_st = NULL;
+	free(s->load_sig);
+	s->load_sig = buf_steal(&sig);
+	buf_init(&sql);
+	buf_puts(&sql, "INSERT INTO ");
+	buf_ident(&sql, t->name);
+	buf_puts(&sql, " (");
+	for (size_t i = 0; i < t->ncolumn; i++) {
+		if (i > 0)
+			buf_putc(&sql, ',');
+		buf_ident(&sql, t->columns[i]);
+	}
+	buf_puts(&sql, ") VALUES (");
+	for (size_t i = 0; i < t->ncolumn; i++)
+		buf_puts(&sql, i ? ",?" : "?");
+	buf_putc(&sql, ')');
+	if (sql.failed || s->load_sig == NULL)
+		rc = err_set(e, AZ_ENOMEM, "out of memory");
+	else if (sqlite3_prepare_v2(s->load->db, buf_str(&sql), -1, &s->load_st, NULL) != SQLITE_OK) {
+		db_fail(s, s->load->db, e);
+		rc = err_prefix(e, "table %s", t->name);
+	}
+	buf_reset(&sql);
+	return rc;
+}
+
+static int sq_load_rows(struct store *stp, const struct store_table *t, const struct store_value *v, size_t nrow,
+			struct err *e)
+{
+	struct sq *s = SQ(stp);
+	int rc;
+
+	if (s->load == NULL)
+		return err_set(e, AZ_ESTATE, "no load is in progress");
+	if ((rc = load_stmt(s, t, e)) != AZ_OK)
+		return rc;
+	for (size_t r = 0; r < nrow; r++) {
+		const struct store_value *row = v + r * t->ncolumn;
+		sqlite3_reset(s->load_st);
+		for (size_t i = 0; i < t->ncolumn; i++) {
+			if (row[i].type == SV_INT)
+				sqlite3_bind_int64(s->load_st, (int)i + 1, row[i].i);
+			else if (row[i].type == SV_TEXT)
+				sqlite3_bind_text(s->load_st, (int)i + 1, row[i].s, (int)row[i].len, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(s->load_st, (int)i + 1);
+		}
+		if (sqlite3_step(s->load_st) != SQLITE_DONE) {
+			db_fail(s, s->load->db, e);
+			sqlite3_reset(s->load_st);
+			return err_prefix(e, "table %s", t->name);
+		}
+	}
+	sqlite3_reset(s->load_st);
+	sqlite3_clear_bindings(s->load_st);
+	return AZ_OK;
+}
+
+static int sq_load_end(struct store *stp, int commit, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c = s->load;
+
+	if (c == NULL)
+		return err_set(e, AZ_ESTATE, "no load is in progress");
+	sqlite3_finalize(s->load_st);
+	s->load_st = NULL;
+	free(s->load_sig);
+	s->load_sig = NULL;
+	s->load = NULL;
+	if (!commit) {
+		w_end(s, c, AZ_ESTATE, &(struct err){0});   /* rolls back */
+		return AZ_OK;
+	}
+	return w_end(s, c, AZ_OK, e);
+}
+
 /* ---- Opening and closing --------------------------------------------- */
 
 static void sq_close(struct store *stp)
@@ -1516,6 +2048,8 @@ static void sq_close(struct store *stp)
 
 	if (s == NULL)
 		return;
+	if (s->load != NULL)
+		sq_load_end(stp, 0, &(struct err){0});
 	for (int i = 0; i < s->nidle; i++)
 		conn_free(s->idle[i]);
 	pthread_mutex_destroy(&s->wlock);
@@ -1549,6 +2083,11 @@ static const struct store_ops sqlite_ops = {
 	.response_list = sq_response_list,
 	.draft_save = sq_draft_save,
 	.link_get = sq_link_get,
+	.backup = sq_backup,
+	.dump = sq_dump,
+	.load_begin = sq_load_begin,
+	.load_rows = sq_load_rows,
+	.load_end = sq_load_end,
 };
 
 /* Say clearly why a database file can't be used, before SQLite would

@@ -28,7 +28,8 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 
-#define STORE_OPS_VERSION 4
+/* 5: backup, and dump/load for copying a database to another backend. */
+#define STORE_OPS_VERSION 5
 
 struct leader {
 	int64_t id;
@@ -174,6 +175,45 @@ struct audit_entry {
 	const char *object;         /* "round 12", "leader 3", "user 5" */
 	const char *detail;         /* short text, or NULL */
 	const char *client;         /* the address a request came from, or NULL */
+};
+
+/* ---- Since version 5: backups and copies between backends ---- */
+
+/* What a backup made. */
+struct store_backup_info {
+	int64_t pages;              /* SQLite pages copied */
+	int64_t bytes;              /* size of the copy */
+	int64_t steps;              /* steps it was copied in */
+	int64_t restarts;           /* times a write restarted the copy (0 from one snapshot) */
+};
+
+/* One value of a copied row. Whole numbers and text are all the schema
+ * holds (dates, times and JSON are text or Unix seconds); NULL is its own
+ * kind, never an empty text. */
+enum store_vtype { SV_NULL, SV_INT, SV_TEXT };
+
+struct store_value {
+	int type;                   /* enum store_vtype */
+	int64_t i;                  /* SV_INT */
+	const char *s;              /* SV_TEXT, not NUL-terminated for sure: use len */
+	size_t len;
+};
+
+/* A table as a copy sees it: its name and the columns of its rows. */
+struct store_table {
+	const char *name;
+	const char *const *columns;
+	size_t ncolumn;
+};
+
+/* Where a dump goes: table() once before a table's rows, row() once per
+ * row with ncolumn values. A status other than AZ_OK stops the dump and is
+ * returned by it (a sink that only wants to know whether there are rows
+ * stops at the first one). Values are valid during the call only. */
+struct store_sink {
+	int (*table)(void *arg, const struct store_table *t, struct err *e);
+	int (*row)(void *arg, const struct store_table *t, const struct store_value *v, struct err *e);
+	void *arg;
 };
 
 struct store;
@@ -338,6 +378,30 @@ struct store_ops {
 	 * that account keep the action but lose the e-mail ("erased"). */
 	int (*rater_erase)(struct store *st, const char *closed_on, int64_t *count, struct err *e);
 	int (*leader_erase)(struct store *st, int64_t leader_id, struct err *e);
+
+	/* ---- Since version 5: operations ---- */
+
+	/* A consistent copy of the live database in a new file dest (never an
+	 * existing one: AZ_EDUP), made while the database stays in use and
+	 * checked before it is given its name. A backend whose copies are
+	 * made by the database server's own tools (PostgreSQL: pg_dump) fails
+	 * with AZ_EINVAL and says which tool to use. */
+	int (*backup)(struct store *st, const char *dest, struct store_backup_info *info, struct err *e);
+	/* Every table of the schema but the migration record, parents before
+	 * the tables that refer to them, each table's rows in primary-key
+	 * order (text compared byte by byte), all from one snapshot. */
+	int (*dump)(struct store *st, const struct store_sink *sink, struct err *e);
+	/* Bulk loading, in one transaction from load_begin to load_end (commit
+	 * when commit is 1, else roll back). With require_empty, load_begin
+	 * fails with AZ_ESTATE unless every table but the migration record is
+	 * empty. load_rows inserts nrow rows of t->ncolumn values each (row r
+	 * at v[r * t->ncolumn]), keeping the ids given; columns left out get
+	 * their defaults. load_end also moves id sequences past the ids
+	 * loaded. Only one load at a time per store. */
+	int (*load_begin)(struct store *st, int require_empty, struct err *e);
+	int (*load_rows)(struct store *st, const struct store_table *t, const struct store_value *v, size_t nrow,
+			 struct err *e);
+	int (*load_end)(struct store *st, int commit, struct err *e);
 };
 
 struct store {
