@@ -10,7 +10,7 @@ A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 A init >/dev/null
 A leader add --name L --email l@example.org --organisation O >/dev/null
 A round new --leader 1 --closes 2099-12-31 >/dev/null
-{ echo "name,email,group"; for i in $(seq 400); do echo "R$i,r$i@example.org,medewerkers"; done; } > raters.csv
+{ echo "name,email,group"; for i in $(seq 900); do echo "R$i,r$i@example.org,medewerkers"; done; } > raters.csv
 A rater import --round 1 raters.csv >/dev/null
 A round open 1 >/dev/null
 A round links 1 | grep medewerkers | sed 's#.*/r/##' > tokens
@@ -39,13 +39,13 @@ submit() {
 serve "$DB" "$DB.key" serve.out
 : > acked
 mapfile -t all < tokens
-submit "${all[@]:0:130}" & s1=$!
-submit "${all[@]:130:130}" & s2=$!
-submit "${all[@]:260:130}" & s3=$!
+submit "${all[@]:0:300}" & s1=$!
+submit "${all[@]:300:300}" & s2=$!
+submit "${all[@]:600:300}" & s3=$!
 
 for k in 1 2 3; do
   test_case "backup $k while the server takes submissions: a checked copy with everything acknowledged before it"
-  sleep 1
+  sleep 0.7
   sort -u acked > "before$k"   # acknowledged before this backup started
   run aanwezig --db "$DB" backup --to "$T/copy$k.db"
   expect_rc 0
@@ -59,7 +59,8 @@ for k in 1 2 3; do
   expect_eq "$(sqlite3 "$T/copy$k.db" "select count(*) from responses")" "$submitted"
   [ "$submitted" -ge "$(wc -l < "before$k")" ] || _bad "$(wc -l < "before$k") acknowledged before, $submitted in the copy"
 done
-wait $s1 $s2 $s3
+sleep 0.5
+kill $s1 $s2 $s3 2>/dev/null; wait $s1 $s2 $s3 2>/dev/null
 kill -TERM "$pid"; wait "$pid"
 
 test_case "the server kept taking submissions during the backups"
