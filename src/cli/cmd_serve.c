@@ -3,17 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../web/metrics.h"
 #include "../web/web.h"
 #include "cli.h"
 
 static const char help_serve[] =
 	"Usage: aanwezig serve [--db FILE] [--listen ADDRESS:PORT] [--threads N]\n"
+	"                      [--metrics-token-file FILE | --no-metrics]\n"
 	"\n"
 	"Serves the questionnaire pages behind the personal links (/r/...), and\n"
-	"/healthz for monitoring, until it gets SIGINT or SIGTERM; then it stops\n"
-	"accepting, finishes the requests in flight and closes the database.\n"
-	"The default address is 127.0.0.1:8080; port 0 picks a free port. The\n"
-	"address the links point at is --base-url, or http://ADDRESS:PORT.\n";
+	"/healthz and /metrics for monitoring, until it gets SIGINT or SIGTERM;\n"
+	"then it stops accepting, finishes the requests in flight and closes the\n"
+	"database. The default address is 127.0.0.1:8080; port 0 picks a free\n"
+	"port. The address the links point at is --base-url, or\n"
+	"http://ADDRESS:PORT.\n"
+	"\n"
+	"/metrics (Prometheus text format) answers only requests from this\n"
+	"machine that did not come through a proxy; with --metrics-token-file it\n"
+	"answers any client that sends \"Authorization: Bearer TOKEN\", TOKEN\n"
+	"being the file's one line (at least 16 characters). --no-metrics turns\n"
+	"it off.\n";
 
 static void ready(const char *url, void *arg)
 {
@@ -21,6 +30,10 @@ static void ready(const char *url, void *arg)
 	printf("Listening on %s (stop with Ctrl-C)\n", url);
 	fflush(stdout);
 }
+
+/* Who may read /metrics (cmd_serve sets them; the demo keeps the default). */
+static int metrics_access = METRICS_LOCAL;
+static const char *metrics_token_file;
 
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads)
 {
@@ -36,6 +49,8 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 		       ? g->base_url : (env && env[0] ? env : NULL);
 	cfg.threads = threads;
 	cfg.ready = ready;
+	cfg.metrics_access = metrics_access;
+	cfg.metrics_token_file = metrics_token_file;
 	if (web_serve(&cfg, &e) != AZ_OK)
 		return cli_fail(&e);
 	printf("Stopped.\n");
@@ -45,7 +60,10 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 int cmd_serve(int argc, char **argv, struct cli *g)
 {
 	const char *listen = "127.0.0.1:8080", *threads = NULL, *pos[1];
-	const struct opt opts[] = {{"listen", &listen, NULL}, {"threads", &threads, NULL}, {NULL, NULL, NULL}};
+	int no_metrics = 0;
+	const struct opt opts[] = {{"listen", &listen, NULL}, {"threads", &threads, NULL},
+				   {"metrics-token-file", &metrics_token_file, NULL},
+				   {"no-metrics", NULL, &no_metrics}, {NULL, NULL, NULL}};
 	int64_t n = 0;
 	int npos, help = 0, rc;
 
@@ -55,5 +73,8 @@ int cmd_serve(int argc, char **argv, struct cli *g)
 		return fputs(help_serve, stdout), 0;
 	if (threads != NULL && ((rc = cli_id("serve", "number of threads", threads, &n)) != 0 || n > 256))
 		return rc ? rc : cli_usage("serve", "--threads must be at most 256");
+	if (no_metrics && metrics_token_file != NULL)
+		return cli_usage("serve", "--no-metrics and --metrics-token-file exclude each other");
+	metrics_access = no_metrics ? METRICS_OFF : metrics_token_file ? METRICS_TOKEN : METRICS_LOCAL;
 	return cli_serve(g, g->db, listen, (unsigned)n);
 }

@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "../util/token.h"
+#include "../util/version.h"
 #include "cli.h"
-
-#define AANWEZIG_VERSION "0.1.0"
 
 static const char usage[] =
 	"aanwezig " AANWEZIG_VERSION " — presence profiles: reflection and 360-degree feedback\n"

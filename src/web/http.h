@@ -37,6 +37,8 @@ struct request {
 	const char *accept_language;
 	const char *cookie;
 	const char *client;         /* the peer's address, for rate limits */
+	const char *authorization;  /* the Authorization header, or NULL */
+	int proxied;                /* came through a proxy: X-Forwarded-For, X-Real-IP or Forwarded */
 	int body_too_large;         /* the body was cut off at HTTP_MAX_BODY */
 	const char *body;           /* NUL-terminated, may be NULL */
 	size_t body_len;
@@ -50,6 +52,7 @@ struct request {
 	 * a route that declares roles is only reached with one of them. */
 	const struct user *user;
 	const char *csrf;           /* the session's CSRF token for forms, or NULL */
+	size_t route;               /* 1 + the index of the route taken; 0: none (router.c) */
 };
 
 struct reply {

@@ -31,6 +31,7 @@ void page_home(struct request *req, struct reply *res);
 void page_rater_get(struct request *req, struct reply *res);
 void page_rater_post(struct request *req, struct reply *res);
 void page_report(struct request *req, struct reply *res);
+void page_metrics(struct request *req, struct reply *res);   /* metrics.c */
 
 /* Static files embedded at build time (build/gen/static_files.c). */
 struct static_file {

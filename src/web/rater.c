@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../util/text.h"
+#include "metrics.h"
 #include "pages.h"
 
 #define MAX_STEPS 18
@@ -595,6 +596,7 @@ void page_rater_post(struct request *req, struct reply *res)
 				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}
+		metrics_count(req->app->metrics, METRIC_SUBMISSION);
 		http_redirect(req, res, base_path(req));
 		goto out;
 	}
@@ -606,6 +608,7 @@ void page_rater_post(struct request *req, struct reply *res)
 			   N_("Your answers could not be saved. Please try again."));
 		goto out;
 	}
+	metrics_count(req->app->metrics, METRIC_DRAFT_SAVED);
 	if (p.n > 0 && strcmp(go, "back") != 0) {
 		res->status = 422;
 		render_step(req, res, &v, step, &p, &s);

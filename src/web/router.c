@@ -55,11 +55,27 @@ static const struct param_spec f_rater[] = {
 static const struct route routes[] = {
 	{HTTP_GET, "/", 0, page_home, q_lang, NULL, 0},
 	{HTTP_GET, "/healthz", 0, page_healthz, NULL, NULL, 0},
+	{HTTP_GET, "/metrics", 0, page_metrics, NULL, NULL, 0},
 	{HTTP_GET, "/static/", 1, page_static, NULL, NULL, 0},
 	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL, 0},
 	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater, 0},
 	{HTTP_GET, "/p/", 1, page_report, q_report, NULL, 0},
 };
+
+size_t router_route_count(void)
+{
+	return sizeof routes / sizeof routes[0];
+}
+
+void router_route_name(size_t i, const char **method, const char **path)
+{
+	static const char *const methods[] = {"GET", "HEAD", "POST", "OTHER"};
+
+	if (i == 0 || i > router_route_count())
+		return;
+	*method = methods[routes[i - 1].method];
+	*path = routes[i - 1].path;
+}
 
 const char *http_query(const struct request *req, const char *name)
 {
@@ -213,6 +229,7 @@ void router_dispatch(struct request *req, struct reply *res)
 		path_known = 1;
 		if (c->method == req->method || (c->method == HTTP_GET && req->method == HTTP_HEAD)) {
 			r = c;
+			req->route = i + 1;
 			req->arg = c->has_arg ? req->path + n : NULL;
 			break;
 		}

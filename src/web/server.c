@@ -8,22 +8,26 @@
 #include "web.h"
 
 #include "../core/core_internal.h"
+#include "metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 struct ctx {
 	struct arena *a;
 	struct buf body;
 	int too_large;
+	struct timespec start;     /* the request's headers arrived, for /metrics */
 };
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -139,6 +143,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		}
 		buf_init(&c->body);
+		clock_gettime(CLOCK_MONOTONIC, &c->start);
 		*con_cls = c;
 		/* A body announced as too large is refused before it is read. */
 		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
@@ -170,6 +175,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.content_type = header(conn, "Content-Type");
 	req.accept_language = header(conn, "Accept-Language");
 	req.cookie = header(conn, "Cookie");
+	req.authorization = header(conn, "Authorization");
+	req.proxied = header(conn, "X-Forwarded-For") != NULL || header(conn, "X-Real-IP") != NULL ||
+		      header(conn, "Forwarded") != NULL;
 	req.client = client;
 	req.body_too_large = c->too_large || c->body.failed;
 	req.body = buf_str(&c->body);
@@ -179,6 +187,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (req.query != NULL)
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_arg, &req);
 	router_dispatch(&req, &res);
+	{
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_observe(app->metrics, req.route, res.status,
+				(uint64_t)((now.tv_sec - c->start.tv_sec) * 1000000 +
+					   (now.tv_nsec - c->start.tv_nsec) / 1000));
+	}
 	ok = send_reply(conn, &res);
 	buf_reset(&res.body);
 	return ok;
@@ -247,6 +262,22 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		free(app);
 		return rc;
 	}
+	{
+		char token[128] = "";
+		if (cfg->metrics_access == METRICS_TOKEN &&
+		    (rc = metrics_token_read(cfg->metrics_token_file, token, sizeof token, e)) != AZ_OK) {
+			core_close(&app->core);
+			free(app);
+			return rc;
+		}
+		app->metrics = metrics_new(cfg->metrics_access, token);
+		sodium_memzero(token, sizeof token);
+		if (app->metrics == NULL) {
+			core_close(&app->core);
+			free(app);
+			return err_set(e, AZ_ENOMEM, "out of memory");
+		}
+	}
 	ratelimit_init(&app->rl);
 	if (threads == 0) {
 		/* Handlers block on the database's fsync; more threads than cores
@@ -297,6 +328,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	rc = AZ_OK;
 out:
 	ratelimit_destroy(&app->rl);
+	metrics_free(app->metrics);
 	core_close(&app->core);
 	free(app);
 	return rc;

@@ -21,6 +21,8 @@ struct web_config {
 	unsigned threads;        /* 0: one per core */
 	void (*ready)(const char *url, void *arg);  /* told the address once listening */
 	void *ready_arg;
+	int metrics_access;      /* enum metrics_access (metrics.h): who may read /metrics */
+	const char *metrics_token_file;  /* METRICS_TOKEN: the file holding the bearer token */
 };
 
 #define RATELIMIT_SLOTS 1024
@@ -38,6 +40,7 @@ struct ratelimit {
 /* The running application, shared by every request. */
 struct app {
 	struct core core;
+	struct metrics *metrics;  /* metrics.h */
 	struct ratelimit rl;
 	char base_url[300];
 };
@@ -48,6 +51,10 @@ int web_serve(const struct web_config *cfg, struct err *e);
 
 /* Route one request (router.c); fills res. */
 void router_dispatch(struct request *req, struct reply *res);
+/* The routes, for /metrics: how many, and route i's (1-based) method and
+ * path pattern. */
+size_t router_route_count(void);
+void router_route_name(size_t i, const char **method, const char **path);
 
 /* Rate limiting (ratelimit.c): 1 when client may try another token now. */
 void ratelimit_init(struct ratelimit *rl);
