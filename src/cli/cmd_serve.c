@@ -9,7 +9,7 @@
 
 static const char help_serve[] =
 	"Usage: aanwezig serve [--db FILE] [--listen ADDRESS:PORT] [--threads N]\n"
-	"                      [--metrics-token-file FILE | --no-metrics]\n"
+	"                      [--metrics-token-file FILE | --no-metrics] [--trust-proxy]\n"
 	"\n"
 	"Serves the questionnaire pages behind the personal links (/r/...), and\n"
 	"/healthz and /metrics for monitoring, until it gets SIGINT or SIGTERM;\n"
@@ -22,7 +22,12 @@ static const char help_serve[] =
 	"machine that did not come through a proxy; with --metrics-token-file it\n"
 	"answers any client that sends \"Authorization: Bearer TOKEN\", TOKEN\n"
 	"being the file's one line (at least 16 characters). --no-metrics turns\n"
-	"it off.\n";
+	"it off.\n"
+	"\n"
+	"--trust-proxy: behind a reverse proxy on this machine, take a request's\n"
+	"client address (for rate limits and the audit log) from the last entry\n"
+	"of X-Forwarded-For when it comes from a loopback address. Without it\n"
+	"every request through the proxy counts as coming from the proxy.\n";
 
 static void ready(const char *url, void *arg)
 {
@@ -34,6 +39,7 @@ static void ready(const char *url, void *arg)
 /* Who may read /metrics (cmd_serve sets them; the demo keeps the default). */
 static int metrics_access = METRICS_LOCAL;
 static const char *metrics_token_file;
+static int trust_proxy;
 
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads)
 {
@@ -51,6 +57,7 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 	cfg.ready = ready;
 	cfg.metrics_access = metrics_access;
 	cfg.metrics_token_file = metrics_token_file;
+	cfg.trust_proxy = trust_proxy;
 	if (web_serve(&cfg, &e) != AZ_OK)
 		return cli_fail(&e);
 	printf("Stopped.\n");
@@ -63,7 +70,8 @@ int cmd_serve(int argc, char **argv, struct cli *g)
 	int no_metrics = 0;
 	const struct opt opts[] = {{"listen", &listen, NULL}, {"threads", &threads, NULL},
 				   {"metrics-token-file", &metrics_token_file, NULL},
-				   {"no-metrics", NULL, &no_metrics}, {NULL, NULL, NULL}};
+				   {"no-metrics", NULL, &no_metrics}, {"trust-proxy", NULL, &trust_proxy},
+				   {NULL, NULL, NULL}};
 	int64_t n = 0;
 	int npos, help = 0, rc;
 

@@ -110,6 +110,33 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t n)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* Behind a reverse proxy on this machine every peer is the proxy: with
+ * trust_proxy, a request from a loopback address takes its client from the
+ * last address in X-Forwarded-For (the one the proxy saw), so that rate
+ * limits and the audit log see the real client. Anything that is not one
+ * plain address is ignored. */
+static void proxied_client(struct MHD_Connection *conn, char *client, size_t n)
+{
+	const char *xff = header(conn, "X-Forwarded-For"), *last;
+	unsigned char addr[sizeof(struct in6_addr)];
+	char text[64];
+	size_t len;
+
+	if (xff == NULL || (strncmp(client, "127.", 4) != 0 && strcmp(client, "::1") != 0))
+		return;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	len = strcspn(last, " ");
+	if (len == 0 || len >= sizeof text)
+		return;
+	memcpy(text, last, len);
+	text[len] = '\0';
+	if (inet_pton(AF_INET, text, addr) == 1 || inet_pton(AF_INET6, text, addr) == 1)
+		snprintf(client, n, "%s", text);
+}
+
 /* Collect one query argument; past HTTP_MAX_FIELDS they are dropped. */
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -162,6 +189,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	memset(&res, 0, sizeof res);
 	buf_init(&res.body);
 	client_address(conn, client, sizeof client);
+	if (app->trust_proxy)
+		proxied_client(conn, client, sizeof client);
 	req.a = c->a;
 	req.app = app;
 	req.method = strcmp(method, "GET") == 0 ? HTTP_GET : strcmp(method, "HEAD") == 0 ? HTTP_HEAD
@@ -278,6 +307,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 			return err_set(e, AZ_ENOMEM, "out of memory");
 		}
 	}
+	app->trust_proxy = cfg->trust_proxy;
 	ratelimit_init(&app->rl);
 	if (threads == 0) {
 		/* Handlers block on the database's fsync; more threads than cores

@@ -23,6 +23,7 @@ struct web_config {
 	void *ready_arg;
 	int metrics_access;      /* enum metrics_access (metrics.h): who may read /metrics */
 	const char *metrics_token_file;  /* METRICS_TOKEN: the file holding the bearer token */
+	int trust_proxy;         /* take the client from X-Forwarded-For on loopback requests */
 };
 
 #define RATELIMIT_SLOTS 1024
@@ -41,6 +42,7 @@ struct ratelimit {
 struct app {
 	struct core core;
 	struct metrics *metrics;  /* metrics.h */
+	int trust_proxy;          /* web_config.trust_proxy */
 	struct ratelimit rl;
 	char base_url[300];
 };
