@@ -192,6 +192,15 @@ struct report {
  * closed or released round on the same instrument text. */
 int core_report(struct core *c, struct arena *a, int64_t round_id, struct report *out, struct err *e);
 
+/* Every profile and the reliability over a whole instance: the profile of
+ * each closed or released round on the instrument text instrument_id (0:
+ * the text most rounds use), in round order, and per dimension the
+ * reliability over all of them (stats_reliability), into *out, allocated
+ * in a (a renderer of render/json.h can write it). The trend is left out.
+ * Rounds on other instrument texts are counted in *other. */
+int core_instance_analysis(struct core *c, struct arena *a, int64_t instrument_id,
+			   struct stats_analysis *out, size_t *other, struct err *e);
+
 /* The leader's personal link to the report of round_id (released rounds
  * only show it), derived like the questionnaire links; in a. */
 int core_report_link(struct core *c, struct arena *a, int64_t round_id, const char **url, struct err *e);

@@ -206,6 +206,93 @@ int core_report(struct core *c, struct arena *a, int64_t round_id, struct report
 	return AZ_OK;
 }
 
+/* The instrument text most closed or released rounds use. */
+static int64_t common_instrument(struct arena *a, const struct round *r, size_t n)
+{
+	int64_t best = 0, *ids = arena_calloc(a, n + 1, sizeof *ids);
+	size_t *count = arena_calloc(a, n + 1, sizeof *count), nid = 0, top = 0;
+
+	if (ids == NULL || count == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		if (r[i].state != ROUND_CLOSED && r[i].state != ROUND_RELEASED)
+			continue;
+		while (k < nid && ids[k] != r[i].instrument_id)
+			k++;
+		if (k == nid)
+			ids[nid++] = r[i].instrument_id;
+		if (++count[k] > top) {
+			top = count[k];
+			best = ids[k];
+		}
+	}
+	return best;
+}
+
+int core_instance_analysis(struct core *c, struct arena *a, int64_t instrument_id,
+			   struct stats_analysis *out, size_t *other, struct err *e)
+{
+	struct stats_config cfg = {ANON_MIN_THRESHOLD, REPORT_BLIND_SPOT};
+	struct stats_design *d = arena_calloc(a, 1, sizeof *d);
+	struct stats_round *sr;
+	const struct instrument *ins = NULL;
+	struct round *rounds;
+	struct arena *tmp;
+	size_t nround;
+	int *gmap = NULL, n = 0, rc;
+
+	memset(out, 0, sizeof *out);
+	*other = 0;
+	if (d == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((rc = c->st->ops->round_list(c->st, a, 0, &rounds, &nround, e)) != AZ_OK)
+		return rc;
+	if (instrument_id == 0)
+		instrument_id = common_instrument(a, rounds, nround);
+	out->profiles = arena_calloc(a, nround + 1, sizeof *out->profiles);
+	if ((sr = arena_calloc(a, nround + 1, sizeof *sr)) == NULL || out->profiles == NULL ||
+	    (tmp = arena_new()) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == AZ_OK && i < nround; i++) {
+		struct response *resp;
+		size_t nresp;
+		if (rounds[i].state != ROUND_CLOSED && rounds[i].state != ROUND_RELEASED)
+			continue;
+		if (rounds[i].instrument_id != instrument_id) {
+			(*other)++;
+			continue;
+		}
+		if (ins == NULL && ((rc = core_round_instrument(c, a, &rounds[i], NULL, &ins, e)) != AZ_OK ||
+				    (rc = design_of(a, ins, d, &gmap)) != AZ_OK))
+			break;
+		/* The responses only while their matrix is made: 9 million
+		 * answers as strings would not fit. */
+		arena_reset(tmp);
+		if ((rc = c->st->ops->response_list(c->st, tmp, rounds[i].id, &resp, &nresp, e)) != AZ_OK)
+			break;
+		if (round_of(a, ins, gmap, resp, nresp, &sr[n]) != AZ_OK) {
+			rc = err_set(e, AZ_ENOMEM, "out of memory");
+			break;
+		}
+		sr[n].leader = arena_printf(a, "%lld", (long long)rounds[i].leader_id);
+		sr[n].round = arena_printf(a, "%lld", (long long)rounds[i].id);
+		rc = stats_profile(a, d, &sr[n], &cfg, &out->profiles[n], e);
+		n++;
+	}
+	arena_free(tmp);
+	if (rc == AZ_ENOMEM)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if (rc != AZ_OK)
+		return rc;
+	out->cfg = cfg;
+	out->design = d;
+	out->nprofile = n;
+	if (n == 0)
+		return err_set(e, AZ_ENOTFOUND, "no closed round to analyse");
+	return stats_reliability(a, d, sr, n, cfg.threshold, &out->reliability, e);
+}
+
 int core_report_link(struct core *c, struct arena *a, int64_t round_id, const char **url, struct err *e)
 {
 	struct invitation *inv;
