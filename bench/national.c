@@ -173,9 +173,9 @@ static int leader_rows(struct core *c, struct arena *a, const struct instrument 
 	int rc;
 
 	rows_add(&r[T_LEADER], (struct store_value[]){vi(l), vt("Secretaris"), vt(mail),
-			vt(arena_printf(a, "Gemeente %lld", (long long)l)), vt("nl"), vt("2025-01-06")});
+			vt(arena_printf(a, "Gemeente %lld", (long long)l)), vt("nl"), vt("2025-01-06T09:00:00Z")});
 	rows_add(&r[T_ROUND], (struct store_value[]){vi(l), vi(l), vi(1), vt(open ? "open" : "released"),
-			vt("2025-03-01"), vt(open ? "2099-12-31" : "2025-03-28"), vt("2025-02-15"),
+			vt("2025-03-01"), vt(open ? "2099-12-31" : "2025-03-28"), vt("2025-02-15T09:00:00Z"),
 			vt(open ? NULL : "2025-03-29")});
 	for (int d = 0; d < ins->ndimension && d < 64; d++)
 		level[d] = 3.0 + 0.5 * normal();
@@ -187,7 +187,7 @@ static int leader_rows(struct core *c, struct arena *a, const struct instrument 
 		if ((rc = core_invitation_make(c, a, l, group, k ? "Beoordelaar" : NULL, rmail, &inv, e)) != AZ_OK)
 			return rc;
 		rows_add(&r[T_INV], (struct store_value[]){vi(++*inv_id), vi(l), vt(group), vt(inv.name), vt(inv.email),
-				vt(inv.nonce), vt(inv.token_hash), vt(open ? "sent" : "submitted"), vt("2025-02-20")});
+				vt(inv.nonce), vt(inv.token_hash), vt(open ? "sent" : "submitted"), vt("2025-02-20T09:00:00Z")});
 		if (open) {
 			char tok[TOKEN_TEXT_LEN + 1], csrf[TOKEN_TEXT_LEN + 1];
 			token_derive(c->key, inv.nonce, tok);

@@ -4,8 +4,10 @@
  * table, read back from both sides. */
 #include "ops.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,12 +33,31 @@ struct copy {
 	size_t nrow;
 };
 
+/* A JSON object as one text whatever the backend made of it: keys sorted,
+ * no spaces (PostgreSQL's jsonb orders keys its own way and adds spaces;
+ * SQLite keeps the text as written). NULL when text is not a JSON object;
+ * free() the result. */
+static char *json_canonical(const char *text, size_t n)
+{
+	json_t *j;
+	char *out;
+
+	if (n < 2 || text[0] != '{' || text[n - 1] != '}')
+		return NULL;
+	if ((j = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL)) == NULL)
+		return NULL;
+	out = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	return out;
+}
+
 /* A value into the sum: its kind, then its text (a number as decimal
- * digits) with its length, so that no two rows can run together. */
+ * digits, a JSON object canonical) with its length, so that no two rows
+ * can run together. */
 static void sum_value(crypto_generichash_state *h, const struct store_value *v)
 {
 	unsigned char tag = v->type == SV_NULL ? 'N' : 'V', len[8];
-	char num[24];
+	char num[24], *canon = NULL;
 	const char *p = v->s;
 	size_t n = v->len;
 
@@ -46,11 +67,15 @@ static void sum_value(crypto_generichash_state *h, const struct store_value *v)
 	if (v->type == SV_INT) {
 		n = (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i);
 		p = num;
+	} else if ((canon = json_canonical(v->s, v->len)) != NULL) {
+		p = canon;
+		n = strlen(canon);
 	}
 	for (int i = 0; i < 8; i++)
 		len[i] = (unsigned char)((uint64_t)n >> (8 * i));
 	crypto_generichash_update(h, len, sizeof len);
 	crypto_generichash_update(h, (const unsigned char *)p, n);
+	free(canon);
 }
 
 /* Finish the current table's sum into its record. */
