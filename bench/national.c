@@ -214,9 +214,9 @@ static int generate(const char *db, const char *key, int64_t nleader, int64_t no
 	struct core c;
 	struct err e = {0};
 	struct rows r[T_N] = {
-		{{"leaders", leader_cols, 6}, NULL, 0, 0, 0}, {{"rounds", round_cols, 8}, NULL, 0, 0, 0},
-		{{"invitations", inv_cols, 9}, NULL, 0, 0, 0}, {{"responses", resp_cols, 5}, NULL, 0, 0, 0},
-		{{"open_answers", open_cols, 3}, NULL, 0, 0, 0}};
+		{{"leaders", leader_cols, 6, 0}, NULL, 0, 0, 0}, {{"rounds", round_cols, 8, 0}, NULL, 0, 0, 0},
+		{{"invitations", inv_cols, 9, 0}, NULL, 0, 0, 0}, {{"responses", resp_cols, 5, 0}, NULL, 0, 0, 0},
+		{{"open_answers", open_cols, 3, 0}, NULL, 0, 0, 0}};
 	struct instrument *ins = NULL;
 	struct arena *a = arena_new();
 	int64_t inv_id = 0, leader, nround = nleader + (nopen + NRATER - 1) / NRATER;

@@ -92,12 +92,14 @@ static void sum_close(struct copy *cp)
 	cp->open = 0;
 }
 
-/* Load the batch into the target. */
-static int flush(struct copy *cp, struct err *e)
+/* Load the batch into the target. At the end of a table (last) the call
+ * is made even without rows, so that the target's id sequence moves past
+ * the source's (store_table.next_id). */
+static int flush(struct copy *cp, int last, struct err *e)
 {
 	int rc = AZ_OK;
 
-	if (cp->nrow > 0 && cp->to != NULL)
+	if (cp->to != NULL && cp->cur != NO_TABLE && (cp->nrow > 0 || last))
 		rc = cp->to->ops->load_rows(cp->to, &cp->schema[cp->cur], cp->rows, cp->nrow, e);
 	cp->nrow = 0;
 	cp->rows = NULL;
@@ -134,6 +136,7 @@ static int table_add(struct copy *cp, const struct store_table *t, struct err *e
 			return err_set(e, AZ_ENOMEM, "out of memory");
 	s->columns = cols;
 	s->ncolumn = t->ncolumn;
+	s->next_id = t->next_id;
 	cp->tables[cp->ntable].name = s->name;
 	cp->cur = cp->ntable++;
 	return AZ_OK;
@@ -164,7 +167,7 @@ static int on_table(void *arg, const struct store_table *t, struct err *e)
 	int rc;
 
 	sum_close(cp);
-	if ((rc = flush(cp, e)) != AZ_OK)
+	if ((rc = flush(cp, 1, e)) != AZ_OK)
 		return rc;
 	cp->colmap = NULL;
 	if (!cp->verifying) {
@@ -183,6 +186,10 @@ static int on_table(void *arg, const struct store_table *t, struct err *e)
 			cp->cur = i;
 			if ((rc = map_columns(cp, t, e)) != AZ_OK)
 				return rc;
+			if (t->next_id < cp->schema[i].next_id)
+				return err_set(e, AZ_ESTORE, "table %s: the target would give ids from %lld, "
+					       "the source from %lld", t->name, (long long)t->next_id,
+					       (long long)cp->schema[i].next_id);
 		}
 	}
 	crypto_generichash_init(&cp->h, NULL, 0, 32);
@@ -211,7 +218,7 @@ static int batch_add(struct copy *cp, const struct store_table *t, const struct 
 		}
 	}
 	if (++cp->nrow == MIGRATE_BATCH)
-		return flush(cp, e);
+		return flush(cp, 0, e);
 	return AZ_OK;
 }
 
@@ -242,7 +249,7 @@ static int run_dump(struct copy *cp, struct store *st, struct err *e)
 	rc = st->ops->dump(st, &sink, e);
 	sum_close(cp);
 	if (rc == AZ_OK)
-		rc = flush(cp, e);
+		rc = flush(cp, 1, e);
 	cp->nrow = 0;
 	arena_reset(cp->batch);
 	return rc;

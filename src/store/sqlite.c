@@ -2797,6 +2797,20 @@ static const char SQL_TABLE_COLUMNS[] =
 	"SELECT name, pk FROM pragma_table_info(?) ORDER BY cid";
 static const char SQL_TABLE_PARENTS[] =
 	"SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)";
+/* AUTOINCREMENT tables remember their highest id ever in sqlite_sequence
+ * (which exists once the schema has one). */
+static const char SQL_HAS_SEQUENCES[] =
+	"SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'";
+static const char SQL_SEQUENCE_GET[] =
+	"SELECT seq FROM sqlite_sequence WHERE name = ?";
+static const char SQL_SEQUENCE_ADD[] =
+	"INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0"
+	" WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)";
+static const char SQL_SEQUENCE_RAISE[] =
+	"UPDATE sqlite_sequence SET seq = MAX(seq, ?2) WHERE name = ?1";
+static const char SQL_IS_AUTOINCREMENT[] =
+	"SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?"
+	" AND sql LIKE '%AUTOINCREMENT%'";
 
 /* A table being dumped: its columns, its primary key, its parents. */
 struct dump_table {
@@ -2868,6 +2882,42 @@ static int query_texts(struct sq *s, struct conn *c, struct arena *a, const char
 	return AZ_OK;
 }
 
+/* One number from a query with at most one text parameter; *out 0
+ * when it gives no row. */
+static int query_int_text(struct sq *s, struct conn *c, const char *sql, const char *param, int64_t *out,
+			  struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, sql, e);
+	int rc;
+
+	*out = 0;
+	if (st == NULL)
+		return e->code;
+	if (param != NULL)
+		bind_text(st, 1, param);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? AZ_OK : db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* t->next_id of an AUTOINCREMENT table: one past the highest id it ever
+ * gave. */
+static int table_next_id(struct sq *s, struct conn *c, struct store_table *t, struct err *e)
+{
+	int64_t has = 0, seq = 0;
+	int rc;
+
+	t->next_id = 0;
+	if ((rc = query_int_text(s, c, SQL_HAS_SEQUENCES, NULL, &has, e)) != AZ_OK || !has)
+		return rc;
+	if ((rc = query_int_text(s, c, SQL_SEQUENCE_GET, t->name, &seq, e)) == AZ_OK && seq > 0)
+		t->next_id = seq + 1;
+	return rc;
+}
+
 /* Every table with its columns, primary key and parents, in a. */
 static int dump_tables(struct sq *s, struct conn *c, struct arena *a, struct dump_table **out, size_t *n,
 		       struct err *e)
@@ -2890,6 +2940,8 @@ static int dump_tables(struct sq *s, struct conn *c, struct arena *a, struct dum
 			return rc;
 		t[i].t.columns = cols;
 		t[i].t.ncolumn = ncol;
+		if ((rc = table_next_id(s, c, &t[i].t, e)) != AZ_OK)
+			return rc;
 		if ((t[i].pk = arena_calloc(a, ncol + 1, sizeof *t[i].pk)) == NULL)
 			return err_set(e, AZ_ENOMEM, "out of memory");
 		for (int k = 1; k <= (int)ncol; k++)
@@ -3064,6 +3116,30 @@ static int sq_load_begin(struct store *stp, int require_empty, struct err *e)
 	return AZ_OK;
 }
 
+/* An AUTOINCREMENT table of the target remembers t->next_id - 1 as the
+ * highest id it gave, so that it never gives one below t->next_id. */
+static int load_sequence(struct sq *s, const struct store_table *t, struct err *e)
+{
+	sqlite3_stmt *st;
+	int64_t autoinc = 0;
+	int rc;
+
+	if (t->next_id <= 1)
+		return AZ_OK;
+	if ((rc = query_int_text(s, s->load, SQL_IS_AUTOINCREMENT, t->name, &autoinc, e)) != AZ_OK || !autoinc)
+		return rc;
+	if ((st = stmt(s, s->load, SQL_SEQUENCE_ADD, e)) == NULL)
+		return e->code;
+	bind_text(st, 1, t->name);
+	if ((rc = step_done(s, s->load, st, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, s->load, SQL_SEQUENCE_RAISE, e)) == NULL)
+		return e->code;
+	bind_text(st, 1, t->name);
+	bind_int(st, 2, t->next_id - 1);
+	return step_done(s, s->load, st, e);
+}
+
 /* The INSERT for t's columns, prepared once per table loaded. */
 static int load_stmt(struct sq *s, const struct store_table *t, struct err *e)
 {
@@ -3113,6 +3189,8 @@ static int sq_load_rows(struct store *stp, const struct store_table *t, const st
 
 	if (s->load == NULL)
 		return err_set(e, AZ_ESTATE, "no load is in progress");
+	if (nrow == 0)
+		return load_sequence(s, t, e);
 	if ((rc = load_stmt(s, t, e)) != AZ_OK)
 		return rc;
 	for (size_t r = 0; r < nrow; r++) {
@@ -3134,7 +3212,7 @@ static int sq_load_rows(struct store *stp, const struct store_table *t, const st
 	}
 	sqlite3_reset(s->load_st);
 	sqlite3_clear_bindings(s->load_st);
-	return AZ_OK;
+	return load_sequence(s, t, e);
 }
 
 static int sq_load_end(struct store *stp, int commit, struct err *e)

@@ -204,6 +204,11 @@ struct store_table {
 	const char *name;
 	const char *const *columns;
 	size_t ncolumn;
+	/* The lowest id the table's id sequence may still hand out (past the
+	 * ids of rows since deleted: an erased account's id is never given
+	 * again); 0 when the table has no such sequence. dump fills it;
+	 * load_rows moves the target's sequence past it (also with nrow 0). */
+	int64_t next_id;
 };
 
 /* Where a dump goes: table() once before a table's rows, row() once per
@@ -396,8 +401,8 @@ struct store_ops {
 	 * fails with AZ_ESTATE unless every table but the migration record is
 	 * empty. load_rows inserts nrow rows of t->ncolumn values each (row r
 	 * at v[r * t->ncolumn]), keeping the ids given; columns left out get
-	 * their defaults. load_end also moves id sequences past the ids
-	 * loaded. Only one load at a time per store. */
+	 * their defaults. Id sequences end up past the ids loaded and past
+	 * t->next_id. Only one load at a time per store. */
 	int (*load_begin)(struct store *st, int require_empty, struct err *e);
 	int (*load_rows)(struct store *st, const struct store_table *t, const struct store_value *v, size_t nrow,
 			 struct err *e);

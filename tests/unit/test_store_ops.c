@@ -42,7 +42,7 @@ static int teardown(void **state)
 }
 
 static const char *const leader_cols[] = {"id", "name", "email", "organisation", "language", "created_at"};
-static const struct store_table leaders = {"leaders", leader_cols, 6};
+static const struct store_table leaders = {"leaders", leader_cols, 6, 0};
 
 static struct store_value vi(int64_t i)
 {
@@ -193,7 +193,7 @@ static void a_load_with_a_broken_reference_fails_whole(void **state)
 {
 	struct fix *f = *state;
 	static const char *const cols[] = {"id", "leader_id", "instrument_id", "state", "created_at"};
-	const struct store_table rounds = {"rounds", cols, 5};
+	const struct store_table rounds = {"rounds", cols, 5, 0};
 	struct store_value v[5] = {vi(1), vi(99), vi(99), vt("draft"), vt("2026-01-01")};
 	struct text_sink *s = malloc(sizeof *s);
 	struct err e = {0};
@@ -205,6 +205,39 @@ static void a_load_with_a_broken_reference_fails_whole(void **state)
 	dump_text(f->st, s);
 	assert_int_equal(s->rows, 0);
 	free(s);
+}
+
+/* A sink that loads every row into another store, one row at a time,
+ * and the table's sequence at its end. */
+struct copier {
+	struct store *to;
+	int have;
+	struct store_table t;
+};
+
+static int copier_flush(struct copier *cp, struct err *e)
+{
+	if (!cp->have)
+		return AZ_OK;
+	cp->have = 0;
+	return cp->to->ops->load_rows(cp->to, &cp->t, NULL, 0, e);
+}
+
+static int copier_table(void *arg, const struct store_table *t, struct err *e)
+{
+	struct copier *cp = arg;
+	int rc = copier_flush(cp, e);
+
+	cp->t = *t;
+	cp->have = 1;
+	return rc;
+}
+
+static int copier_row(void *arg, const struct store_table *t, const struct store_value *v, struct err *e)
+{
+	struct copier *cp = arg;
+
+	return cp->to->ops->load_rows(cp->to, t, v, 1, e);
 }
 
 struct writer_arg {
@@ -288,6 +321,54 @@ static void a_backup_of_a_database_in_use_is_complete_and_checked(void **state)
 	free(s);
 }
 
+/* Regression: an erased account's id must not be given again after a
+ * copy, though no row holds it any more (users is AUTOINCREMENT). */
+static void a_copy_keeps_the_ids_an_erased_account_used(void **state)
+{
+	struct fix *f = *state;
+	struct store *copy;
+	struct user u = {0}, admin = {0};
+	struct leader l = {0};
+	struct err e = {0};
+	char dest[128];
+
+	admin.email = "admin@example.org";
+	admin.name = "Beheer";
+	admin.role = ROLE_ADMIN;
+	admin.language = "nl";
+	assert_int_equal(f->st->ops->user_add(f->st, &admin, &e), AZ_OK);
+	l.name = "Leider";
+	l.email = "leider@example.org";
+	l.organisation = "O";
+	l.language = "nl";
+	assert_int_equal(f->st->ops->leader_add(f->st, &l, &e), AZ_OK);
+	u.email = "leider@example.org";
+	u.name = "Leider";
+	u.role = ROLE_LEADER;
+	u.leader_id = l.id;
+	u.language = "nl";
+	assert_int_equal(f->st->ops->user_add(f->st, &u, &e), AZ_OK);
+	assert_int_equal(f->st->ops->leader_erase(f->st, l.id, &e), AZ_OK);   /* takes account u along */
+	snprintf(dest, sizeof dest, "%s/copy.db", f->dir);
+	assert_int_equal(store_open(dest, STORE_CREATE, &copy, &e), AZ_OK);
+	{
+		struct copier cp = {.to = copy};
+		struct store_sink sink = {copier_table, copier_row, &cp};
+		assert_int_equal(copy->ops->load_begin(copy, 1, &e), AZ_OK);
+		assert_int_equal(f->st->ops->dump(f->st, &sink, &e), AZ_OK);
+		assert_int_equal(copier_flush(&cp, &e), AZ_OK);
+		assert_int_equal(copy->ops->load_end(copy, 1, &e), AZ_OK);
+	}
+	memset(&u, 0, sizeof u);
+	u.email = "nieuw@example.org";
+	u.name = "Nieuw";
+	u.role = ROLE_ADMIN;
+	u.language = "nl";
+	assert_int_equal(copy->ops->user_add(copy, &u, &e), AZ_OK);
+	assert_true(u.id > admin.id + 1);
+	store_close(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_load_into_a_database_with_data_can_be_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_load_with_a_broken_reference_fails_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_backup_of_a_database_in_use_is_complete_and_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_copy_keeps_the_ids_an_erased_account_used, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
