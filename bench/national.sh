@@ -7,7 +7,8 @@
 #      on a one-round baseline; every profile and the reliability statistics
 #      over the whole instance;
 #   3. complete submissions through the web at 64 connections into that
-#      instance: SQLite with one server process.
+#      instance, SQLite with one server process, against the same into a
+#      small instance (one open round, bench/web_fixture.c) in the same run.
 # With AANWEZIG_PG set to the URI of an empty PostgreSQL database the same on
 # PostgreSQL (generated there directly, and `aanwezig migrate` timed into a
 # second empty database AANWEZIG_PG2 when set), the web load going to two
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 leaders=${1:-20000}
 secs=${2:-10}
 open=$((secs * 9000 + 2000))
-make -s build/aanwezig build/bench/national
+make -s build/aanwezig build/bench/national build/bench/web_fixture
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
@@ -46,10 +47,16 @@ build/bench/national generate "$tmp/n.db" "$leaders" "$open" "$tmp/tokens"
 echo "database: $(du -h "$tmp/n.db" | cut -f1)"
 build/bench/national measure "$tmp/n.db" 200
 port=$((20000 + RANDOM % 20000))
+build/bench/web_fixture "$tmp/small.db" "$open" "$tmp/smalltokens"
+serve "$tmp/small.db" "$tmp/small.db.key" "$((port + 5))"
+echo "baseline: submissions into a small instance, one server process, 64 connections, ${secs}s:"
+small_rate=$(web "http://127.0.0.1:$((port + 5))" "$tmp/smalltokens")
+kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 serve "$tmp/n.db" "$tmp/n.db.key" "$port"
 echo "submissions through the web, one server process, 64 connections, ${secs}s:"
 sq_rate=$(web "http://127.0.0.1:$port" "$tmp/tokens")
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+echo "ratio national / small instance: $(echo "scale=2; $sq_rate / $small_rate" | bc)"
 
 [ -n "${AANWEZIG_PG:-}" ] || { echo "(AANWEZIG_PG not set: PostgreSQL skipped)"; exit 0; }
 echo "== PostgreSQL"

@@ -186,7 +186,9 @@ static int on_table(void *arg, const struct store_table *t, struct err *e)
 			cp->cur = i;
 			if ((rc = map_columns(cp, t, e)) != AZ_OK)
 				return rc;
-			if (t->next_id < cp->schema[i].next_id)
+			/* A target whose table keeps no sequence (SQLite without
+			 * AUTOINCREMENT) gives max(id) + 1, past every copied id. */
+			if (t->next_id > 0 && t->next_id < cp->schema[i].next_id)
 				return err_set(e, AZ_ESTORE, "table %s: the target would give ids from %lld, "
 					       "the source from %lld", t->name, (long long)t->next_id,
 					       (long long)cp->schema[i].next_id);
@@ -305,7 +307,12 @@ int core_migrate(struct arena *a, const char *from, const char *to, struct migra
 	}
 	if ((rc = src->ops->schema_version(src, &out->schema_version, e)) != AZ_OK)
 		goto out;
-	if ((rc = store_open(to, STORE_CREATE, &dst, e)) != AZ_OK) {
+	/* A new target gets the schema; one that has it already is taken
+	 * when it holds no rows (load_begin checks). */
+	rc = store_open(to, STORE_CREATE, &dst, e);
+	if (rc == AZ_EDUP)
+		rc = store_open(to, STORE_EXISTING, &dst, e);
+	if (rc != AZ_OK) {
 		err_prefix(e, "the target");
 		goto out;
 	}

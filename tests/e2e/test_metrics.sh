@@ -47,7 +47,8 @@ expect_eq "$code" "200 text/plain; version=0.0.4; charset=utf-8"
 run check scrape.txt
 expect_rc 0
 expect_out "ok"
-grep -q '^aanwezig_build_info{version="[0-9.]*",backend="sqlite"} 1$' scrape.txt || _bad "no build info"
+backend=sqlite; [ -n "${AANWEZIG_TEST_PG:-}" ] && backend=postgresql
+grep -q "^aanwezig_build_info{version=\"[0-9.]*\",backend=\"$backend\"} 1\$" scrape.txt || _bad "no build info"
 start=$(value process_start_time_seconds)
 now=$(date +%s)
 [ "$start" -le "$now" ] && [ "$start" -gt $((now - 60)) ] || _bad "start time $start, now $now"
