@@ -214,32 +214,80 @@ static inline void test_db_drop(const char *target)
 }
 
 /* Run sql (no values; test fixtures only) directly on a target, behind the
- * store's back: to fake a newer schema, or to look at what is stored. */
-static inline void test_db_exec(const char *target, const char *sql)
+ * store's back, through a connection of its own: to fake a newer schema,
+ * to look at what is stored, or to check what the schema refuses.
+ * Returns 0 when it ran; otherwise the backend's message is in why[n]
+ * (why may be NULL). The first column of the first row, if any, goes to
+ * *first (first may be NULL; -1 when there is no row or it is NULL). */
+static inline int test_db_run(const char *target, const char *sql, int64_t *first, char *why, size_t n)
 {
+	int failed;
+
+	if (first != NULL)
+		*first = -1;
 	if (test_on_pg()) {
 		PGconn *db = PQconnectdb(target);
 		PGresult *res = PQexec(db, sql);
 		ExecStatusType st = PQresultStatus(res);
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			print_error("%s: %s\n", sql, PQerrorMessage(db));
-			PQclear(res);
-			PQfinish(db);
-			fail();
-		}
+		failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+		if (failed && why != NULL)
+			snprintf(why, n, "%s", PQerrorMessage(db));
+		if (!failed && first != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+			*first = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);
 		PQfinish(db);
 	} else {
 		sqlite3 *db = NULL;
-		char *msg = NULL;
-		if (sqlite3_open(target, &db) != SQLITE_OK || sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-			print_error("%s: %s\n", sql, msg ? msg : sqlite3_errmsg(db));
-			sqlite3_free(msg);
-			sqlite3_close(db);
-			fail();
+		sqlite3_stmt *st = NULL;
+		const char *tail = sql;
+		failed = sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK;
+		/* Every statement of sql in turn; the first row of the last. */
+		while (!failed && tail != NULL && *tail != '\0') {
+			int rc;
+			sqlite3_finalize(st);
+			st = NULL;
+			if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
+				failed = 1;
+				break;
+			}
+			if (st == NULL)
+				break;
+			for (int row = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; row++)
+				if (first != NULL && row == 0)
+					*first = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1
+						 : sqlite3_column_int64(st, 0);
+			failed = rc != SQLITE_DONE;
 		}
+		if (failed && why != NULL)
+			snprintf(why, n, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
 		sqlite3_close(db);
 	}
+	return failed;
+}
+
+/* Run sql that must succeed (fails the test otherwise). */
+static inline void test_db_exec(const char *target, const char *sql)
+{
+	char why[512] = "";
+
+	if (test_db_run(target, sql, NULL, why, sizeof why) != 0) {
+		print_error("%s: %s\n", sql, why);
+		fail();
+	}
+}
+
+/* The first column of the first row of a query that must succeed. */
+static inline int64_t test_db_int(const char *target, const char *sql)
+{
+	char why[512] = "";
+	int64_t v;
+
+	if (test_db_run(target, sql, &v, why, sizeof why) != 0) {
+		print_error("%s: %s\n", sql, why);
+		fail();
+	}
+	return v;
 }
 
 #endif
