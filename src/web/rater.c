@@ -397,7 +397,8 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 		return -1;
 	}
 	if (rc != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		/* 503 when the database cannot be reached now: try again later. */
+		page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("The page could not be shown. Please try again later."));
 		return -1;
 	}
@@ -582,7 +583,7 @@ void page_rater_post(struct request *req, struct reply *res)
 		if (p.n > 0) {
 			struct submission none = {0};
 			if (core_link_save(&req->app->core, req->a, &v, &none, st.n - 1, &e) != AZ_OK) {
-				page_error(req, res, 500, N_("Something went wrong"),
+				page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 					   N_("Your answers could not be saved. Please try again."));
 				goto out;
 			}
@@ -591,7 +592,7 @@ void page_rater_post(struct request *req, struct reply *res)
 			goto out;
 		}
 		if (core_link_submit(&req->app->core, req->a, &v, &e) != AZ_OK) {
-			page_error(req, res, 500, N_("Something went wrong"),
+			page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}
@@ -602,7 +603,7 @@ void page_rater_post(struct request *req, struct reply *res)
 	if (strcmp(go, "next") == 0 && step >= 1 && step < st.n - 1)
 		missing(req, &v, &s, &st, step, step, &p);
 	if (core_link_save(&req->app->core, req->a, &v, &ok, p.n ? step : target, &e) != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("Your answers could not be saved. Please try again."));
 		goto out;
 	}
