@@ -39,21 +39,32 @@ pg_start() {
   fi
   PG_DIR=$(mktemp -d /tmp/aanwezig-pg.XXXXXX) || return 1
   chmod 755 "$PG_DIR"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR"; fi
   if ! _pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
        > "$PG_DIR/initdb.log" 2>&1; then
     echo "pg_start: initdb failed:" >&2; tail -n 20 "$PG_DIR/initdb.log" >&2
     rm -rf "$PG_DIR"; return 1
   fi
-  if ! _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-       -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300" \
-       start > /dev/null 2>&1; then
+  export PG_BIN PG_DIR
+  if ! pg_resume; then
     echo "pg_start: the server did not start:" >&2; tail -n 20 "$PG_DIR/server.log" >&2
     rm -rf "$PG_DIR"; return 1
   fi
-  export PG_BIN PG_DIR
   export AANWEZIG_TEST_PG="host=$PG_DIR user=postgres"
   export AANWEZIG_TEST_PSQL="$PG_BIN/psql"
+}
+
+# pg_halt / pg_resume: stop the running server and start it again on the
+# same data (for tests of a database that goes away mid-run).
+pg_halt() {
+  _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1
+}
+
+pg_resume() {
+  _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status > /dev/null 2>&1 && return 0
+  _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300" \
+    start > /dev/null 2>&1
 }
 
 pg_stop() {
