@@ -591,8 +591,16 @@ void page_rater_post(struct request *req, struct reply *res)
 			render_step(req, res, &v, st.n - 1, &p, NULL);
 			goto out;
 		}
-		if (core_link_submit(&req->app->core, req->a, &v, &e) != AZ_OK) {
-			page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
+		int rc = core_link_submit(&req->app->core, req->a, &v, &e);
+		if (rc == AZ_ESTATE) {
+			/* Another request for this link (a second tab, another
+			 * server) was first, or the round closed meanwhile: the
+			 * link's page says which. */
+			http_redirect(req, res, base_path(req));
+			goto out;
+		}
+		if (rc != AZ_OK) {
+			page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}

@@ -21,7 +21,7 @@ body_for() { local d="csrf=$1&step=4&go=submit&o_mist=x"; for i in $items; do d=
 start() {
   "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve.out 2>> serve.err &
   pid=$!
-  for _ in $(seq 100); do grep -q Listening serve.out 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 400); do grep -q Listening serve.out 2>/dev/null && break; sleep 0.05; done
   URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve.out)
 }
 

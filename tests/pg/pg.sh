@@ -9,8 +9,8 @@
 # The cluster lives in a new temporary folder and listens only on a Unix
 # socket there (no TCP port, so runs side by side never clash). PostgreSQL
 # refuses to run as root: under root it runs as the postgres system user.
-# fsync is off: the tests never crash the database server, and they make
-# many databases. AANWEZIG_TEST_PG is a libpq connection string without a
+# fsync is off (PG_FSYNC=on keeps it, for benchmarks): the tests never
+# crash the database server, and they make many databases. AANWEZIG_TEST_PG is a libpq connection string without a
 # dbname; db_target adds one.
 #
 # As a script: `bash tests/pg/pg.sh start` prints the export line and
@@ -45,7 +45,7 @@ pg_start() {
     echo "pg_start: initdb failed:" >&2; tail -n 20 "$PG_DIR/initdb.log" >&2
     rm -rf "$PG_DIR"; return 1
   fi
-  export PG_BIN PG_DIR
+  export PG_BIN PG_DIR PG_FSYNC=${PG_FSYNC:-off}
   if ! pg_resume; then
     echo "pg_start: the server did not start:" >&2; tail -n 20 "$PG_DIR/server.log" >&2
     rm -rf "$PG_DIR"; return 1
@@ -63,7 +63,7 @@ pg_halt() {
 pg_resume() {
   _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status > /dev/null 2>&1 && return 0
   _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300" \
+    -o "-k $PG_DIR -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_connections=300" \
     start > /dev/null 2>&1
 }
 
