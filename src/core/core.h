@@ -32,6 +32,13 @@ struct core {
 	int have_key;
 	unsigned char key[TOKEN_KEY_BYTES];
 	const char *base_url;    /* links are base_url + "/r/" + token; borrowed */
+	/* Set by a front that can send e-mail (an SMTP server is configured):
+	 * opening a round then queues its invitations, releasing it the
+	 * leader's notice, and the periodic work its reminders (core_mail.h). */
+	int mail;
+	/* Told how far long work is (imports, composing, sending), or NULL. */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;
 };
 
 /* The link key file that goes with a database: FILE.key beside a SQLite

@@ -78,6 +78,27 @@ static int load_round(struct core *c, struct arena *a, int64_t round_id, const s
 	return core_round_instrument(c, a, &r, NULL, ins, e);
 }
 
+/* Raters added to an open round get their invitation at once when the
+ * instance sends e-mail (those already queued are skipped). */
+static int invite_if_open(struct core *c, int64_t round_id, struct err *e)
+{
+	struct arena *a;
+	struct round r;
+	size_t n;
+	int rc;
+
+	if (!c->mail)
+		return AZ_OK;
+	if ((a = arena_new()) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	rc = c->st->ops->round_get(c->st, a, round_id, &r, e);
+	if (rc == AZ_OK && r.state == ROUND_OPEN && (rc = core_round_invite(c, round_id, &n, e)) != AZ_OK)
+		err_prefix(e, "the raters were added, but their invitations could not be queued "
+			   "(queue them with `aanwezig round invite %lld`)", (long long)round_id);
+	arena_free(a);
+	return rc;
+}
+
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e)
 {
@@ -91,8 +112,9 @@ int core_rater_add(struct core *c, int64_t round_id, const char *name, const cha
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = load_round(c, a, round_id, &ins, e)) == AZ_OK &&
 	    (rc = rater_check(ins, name, email, group, mail, e)) == AZ_OK &&
-	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK)
-		rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e);
+	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK &&
+	    (rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e)) == AZ_OK)
+		rc = invite_if_open(c, round_id, e);
 	arena_free(a);
 	return rc;
 }
@@ -235,8 +257,10 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 			     "to round %lld", origin, lines[bad], inv[bad].email, (long long)round_id);
 		goto out;
 	}
-	if (rc == AZ_OK)
+	if (rc == AZ_OK) {
 		*count = ninv;
+		rc = invite_if_open(c, round_id, e);
+	}
 	goto out;
 fail_origin:
 	err_prefix(e, "%s: nothing was imported", origin);
