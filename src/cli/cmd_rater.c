@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../util/csv.h"
+#include "../util/progress.h"
 #include "cli.h"
 
 static const char help_rater[] =
@@ -38,8 +39,13 @@ static int rater_add(int argc, char **argv, struct cli *g)
 		return cli_usage("rater add", "--name, --email and --group are required");
 	if ((rc = cli_open(g, &c)) != 0)
 		return rc;
-	if (core_rater_add(&c, id, name, email, group, &e) != AZ_OK)
+	if (core_rater_add(&c, id, name, email, group, &e) != AZ_OK) {
 		rc = cli_fail(&e);
+	} else {
+		char object[32];
+		snprintf(object, sizeof object, "round %lld", (long long)id);
+		rc = cli_audit(&c, "rater.add", object, group);
+	}
 	core_close(&c);
 	return rc;
 }
@@ -51,9 +57,10 @@ static int rater_import(int argc, char **argv, struct cli *g)
 	struct core c;
 	struct err e = {0};
 	char *data = NULL;
+	struct progress p;
 	size_t n, count = 0;
 	int64_t id;
-	int npos, help = 0, rc;
+	int npos, help = 0, rc, st;
 
 	if ((rc = cli_parse(argc, argv, opts, g, "rater import", pos, 1, &npos, &help)) != 0)
 		return rc;
@@ -72,10 +79,22 @@ static int rater_import(int argc, char **argv, struct cli *g)
 		free(data);
 		return rc;
 	}
-	if (core_rater_import(&c, id, data, n, pos[0], &count, &e) != AZ_OK)
+	progress_init(&p, stderr);
+	c.progress = progress_core;
+	c.progress_arg = &p;
+	st = core_rater_import(&c, id, data, n, pos[0], &count, &e);
+	progress_end(&p);
+	if (st != AZ_OK && count == 0) {
 		rc = cli_fail(&e);
-	else
+	} else {
+		char object[32], detail[32];
 		printf("%zu rater%s invited to round %lld\n", count, count == 1 ? "" : "s", (long long)id);
+		snprintf(object, sizeof object, "round %lld", (long long)id);
+		snprintf(detail, sizeof detail, "%zu raters", count);
+		rc = cli_audit(&c, "rater.import", object, detail);
+		if (st != AZ_OK)
+			rc = cli_fail(&e);
+	}
 	free(data);
 	core_close(&c);
 	return rc;

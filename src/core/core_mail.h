@@ -12,6 +12,8 @@
 #ifndef AZ_CORE_MAIL_H
 #define AZ_CORE_MAIL_H
 
+#include <stdatomic.h>
+
 #include "core.h"
 #include "../mail/mailconf.h"
 
@@ -52,7 +54,19 @@ void core_mail_owner(char out[CORE_OWNER_MAX]);
  * nonzero, or when the server refuses the configuration (t->stopped).
  * Tells c->progress ("sending") after each message. */
 int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *owner, size_t max,
-		    volatile int *stop, struct outbox_tally *t, struct err *e);
+		    const atomic_int *stop, struct outbox_tally *t, struct err *e);
+
+/* ---- The server's background work (worker.c) ---- */
+
+struct core_worker;
+
+/* Start a thread that sends the outbox every ms->interval seconds (when
+ * ms is not NULL and configured) and does core_tick once a minute; log
+ * (may be NULL) is told what happened, one line at a time. */
+int core_worker_start(struct core *c, const struct mail_settings *ms, void (*log)(void *arg, const char *msg),
+		      void *log_arg, struct core_worker **out, struct err *e);
+/* Stop it: the message being sent is finished first. NULL is fine. */
+void core_worker_stop(struct core_worker *w);
 
 /* ---- The calendar (tick.c) ---- */
 
@@ -82,6 +96,9 @@ int core_tick(struct core *c, const char *today, struct tick_result *r, struct e
  * all), and never one whose day was not after the opening. */
 int core_reminder_due(const char *reminders, const char *opens_on, const char *closes_on,
 		      const char *today, int *days);
+/* Set the days before the deadline on which reminders go out ("7,2";
+ * "" or "none" for none). */
+int core_round_reminders(struct core *c, int64_t round_id, const char *days, struct err *e);
 /* 1 when s is a list of reminder days: up to 10 numbers 1..365 with
  * commas between, or empty. */
 int core_reminders_valid(const char *s);
@@ -96,5 +113,16 @@ int core_retention_set(struct core *c, int days, struct err *e);
  * today - days now; *count gets how many invitations; audited when any. */
 int core_retention_run(struct core *c, const struct actor *who, const char *today, int days,
 		       int64_t *count, struct err *e);
+
+/* ---- Privacy (privacy.c) ---- */
+
+/* Append everything the instance holds about a leader, as one JSON
+ * document, to out: the leader, their accounts, their rounds with
+ * settings, their own answers, whom they invited (not who answered) and
+ * each closed round's report figures as the anonymity rules allow. */
+int core_privacy_export(struct core *c, int64_t leader_id, struct buf *out, struct err *e);
+/* Remove a leader and everything about them (store.h, leader_erase);
+ * audited as "privacy.erase". */
+int core_privacy_erase(struct core *c, const struct actor *who, int64_t leader_id, struct err *e);
 
 #endif

@@ -203,7 +203,7 @@ static int send_one(struct core *c, struct arena *a, struct round_invs **cache, 
 }
 
 int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *owner, size_t max,
-		    volatile int *stop, struct outbox_tally *t, struct err *e)
+		    const atomic_int *stop, struct outbox_tally *t, struct err *e)
 {
 	struct arena *a = NULL;
 	struct round_invs *cache = NULL;

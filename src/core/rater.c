@@ -166,7 +166,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 	struct csv_reader rd;
 	struct columns col;
 	struct invitation *inv = NULL;
-	size_t *lines = NULL, ninv = 0, line, nf, bad = 0;
+	size_t *lines = NULL, ninv = 0, line, nf, bad = 0, nline = 0;
 	char **f;
 	struct buf probs;
 	int rc, np = 0, more;
@@ -177,6 +177,11 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = load_round(c, a, round_id, &ins, e)) != AZ_OK)
 		goto out;
+	/* The number of raters, for progress: the lines after the header. */
+	for (size_t i = 0; i < n; i++)
+		nline += data[i] == '\n';
+	if (nline > 0 && n > 0 && data[n - 1] == '\n')
+		nline--;
 	if ((rc = csv_open(&rd, data, n, e)) != AZ_OK)
 		goto fail_origin;
 	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) < 0) {
@@ -231,6 +236,8 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 					       &inv[ninv], e)) != AZ_OK)
 			goto out;
 		lines[ninv++] = line;
+		if (c->progress != NULL)
+			c->progress(c->progress_arg, "checking", ninv, nline > ninv ? nline : ninv);
 	}
 	if (more < 0) {
 		/* The reader's message names its line already. */

@@ -82,6 +82,25 @@ int core_reminders_valid(const char *s)
 	return 1;
 }
 
+int core_round_reminders(struct core *c, int64_t round_id, const char *days, struct err *e)
+{
+	struct arena *a = arena_new();
+	struct round r;
+	int rc;
+
+	if (a == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if (days == NULL || strcmp(days, "none") == 0)
+		days = "";
+	if (!core_reminders_valid(days))
+		rc = err_set(e, AZ_EINVAL, "reminder days are numbers of days before the deadline, 1 to 365, "
+			     "with commas between (such as 7,2), or none; not \"%.40s\"", days);
+	else if ((rc = c->st->ops->round_get(c->st, a, round_id, &r, e)) == AZ_OK)
+		rc = c->st->ops->round_settings(c->st, round_id, r.needs_approval, days, e);
+	arena_free(a);
+	return rc;
+}
+
 int core_reminder_due(const char *reminders, const char *opens_on, const char *closes_on,
 		      const char *today, int *days)
 {

@@ -26,6 +26,11 @@ struct smtp {
 	int code;                   /* the last complete reply's code, 0 for none */
 	char reply[SMTP_ANSWER_MAX + 1];   /* its text */
 	char partial[SMTP_ANSWER_MAX + 1]; /* a multi-line reply so far */
+	/* The first refusal (4xx, 5xx) and the command it answered: libcurl
+	 * says QUIT after it, and the 221 must not hide it. */
+	int fail_code;
+	char fail_verb[8];
+	char fail_reply[SMTP_ANSWER_MAX + 1];
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -63,6 +68,11 @@ static void reply_line(struct smtp *s, const char *line, size_t n)
 		s->code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 		memcpy(s->reply, s->partial, sizeof s->reply);
 		s->partial[0] = '\0';
+		if (s->code >= 400 && s->fail_code == 0) {
+			s->fail_code = s->code;
+			memcpy(s->fail_verb, s->verb, sizeof s->fail_verb);
+			memcpy(s->fail_reply, s->reply, sizeof s->fail_reply);
+		}
 	}
 }
 
@@ -212,8 +222,8 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, cha
 	s->len = len;
 	s->off = 0;
 	s->data_sent = 0;
-	s->verb[0] = s->reply[0] = s->partial[0] = '\0';
-	s->code = 0;
+	s->verb[0] = s->reply[0] = s->partial[0] = s->fail_verb[0] = s->fail_reply[0] = '\0';
+	s->code = s->fail_code = 0;
 	errbuf[0] = '\0';
 	set_common(s);
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, list);
@@ -223,9 +233,14 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, cha
 	curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(list);
-	outcome = smtp_classify((int)rc, s->code, s->verb, s->data_sent);
+	if (rc != CURLE_OK && s->fail_code != 0)
+		outcome = smtp_classify((int)rc, s->fail_code, s->fail_verb, s->data_sent);
+	else
+		outcome = smtp_classify((int)rc, s->code, s->verb, s->data_sent);
 	/* The server's words when it answered; libcurl's otherwise. */
-	if (s->code >= 400 || outcome == SMTP_SENT) {
+	if (rc != CURLE_OK && s->fail_code != 0) {
+		append_clean(answer, s->fail_reply, strlen(s->fail_reply));
+	} else if (outcome == SMTP_SENT) {
 		append_clean(answer, s->reply, strlen(s->reply));
 	} else {
 		const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
