@@ -87,8 +87,12 @@ void round_view_reset(struct round_view *v);
 /* ---- Raters ---- */
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e);
-/* Import raters from CSV with a header name,email,group (any order of
- * columns, ',' or ';'). All or nothing: any bad line fails the whole
+/* The same with the language of the rater's e-mail: "nl", "en", or NULL
+ * or "" for the leader's. */
+int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, const char *email,
+			const char *group, const char *lang, struct err *e);
+/* Import raters from CSV with a header name,email,group and optionally
+ * language (nl, en or empty; any order of columns, ',' or ';'). All or nothing: any bad line fails the whole
  * file with a message naming the line. *count gets the number added. */
 int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
 		      const char *origin, size_t *count, struct err *e);
