@@ -71,6 +71,9 @@ static int mail_send(int argc, char **argv, struct cli *g)
 		if (t.stopped)
 			fprintf(stderr, "aanwezig: stopped: the SMTP server refused the settings; fix them "
 				"(docs/mail.md) and send again\n");
+		if (t.unreachable)
+			fprintf(stderr, "aanwezig: stopped: the SMTP server did not answer; the messages stay "
+				"queued and are tried again later\n");
 		if (t.sent + t.retry + t.failed > 0) {
 			snprintf(detail, sizeof detail, "%zu sent, %zu to retry, %zu failed", t.sent, t.retry, t.failed);
 			rc = cli_audit(&c, "mail.send", "outbox", detail);

@@ -38,6 +38,7 @@ struct outbox_tally {
 	size_t retry;               /* back in the queue, to be tried again later */
 	size_t failed;              /* refused for good, or given up on */
 	int stopped;                /* the server refused the configuration: the run stopped */
+	int unreachable;            /* the server did not answer: the run stopped */
 	char problem[SMTP_ANSWER_MAX + 320]; /* the last failure, for the operator */
 };
 
@@ -51,7 +52,8 @@ void core_mail_owner(char out[CORE_OWNER_MAX]);
 
 /* Send what is due, one message at a time, as owner: until nothing is due,
  * after max messages (0: no limit), when *stop (may be NULL) becomes
- * nonzero, or when the server refuses the configuration (t->stopped).
+ * nonzero, when the server refuses the configuration (t->stopped) or does
+ * not answer (t->unreachable).
  * Tells c->progress ("sending") after each message. */
 int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *owner, size_t max,
 		    const atomic_int *stop, struct outbox_tally *t, struct err *e);

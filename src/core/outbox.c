@@ -10,8 +10,8 @@
  * a wait that doubles each time (retry_first, 2x, 4x ... at most
  * retry_max) until max_attempts, then failed; a permanent refusal marks it
  * failed with the server's answer; a configuration the server refuses
- * (login, TLS, sender) puts it back and stops the run, since every other
- * message would fare the same.
+ * (login, TLS, sender) or a server that does not answer puts it back and
+ * stops the run, since every other message would fare the same.
  */
 #include "core.h"
 
@@ -137,8 +137,9 @@ static int record(struct core *c, const struct mail_settings *ms, const struct m
 		t->sent++;
 		return c->st->ops->outbox_done(c->st, m->id, owner, MAIL_SENT, 0, answer, now, e);
 	case SMTP_TEMPORARY:
+	case SMTP_UNREACHABLE:
 	case SMTP_CONFIG:
-		if (outcome == SMTP_TEMPORARY && tries >= ms->max_attempts) {
+		if (outcome != SMTP_CONFIG && tries >= ms->max_attempts) {
 			snprintf(why, sizeof why, "gave up after %d attempts: %s", tries, answer);
 			t->failed++;
 			snprintf(t->problem, sizeof t->problem, "message %lld to %.200s: %s", (long long)m->id,
@@ -199,6 +200,8 @@ static int send_one(struct core *c, struct arena *a, struct round_invs **cache, 
 	buf_reset(&bytes);
 	if (outcome == SMTP_CONFIG)
 		t->stopped = 1;
+	else if (outcome == SMTP_UNREACHABLE)
+		t->unreachable = 1;
 	return record(c, ms, m, owner, outcome, answer, t, e);
 }
 
@@ -226,7 +229,9 @@ int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *
 		smtp_close(s);
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	}
-	while ((max == 0 || done < max) && !(stop && *stop) && !t->stopped) {
+	/* A server that does not answer would make every message wait out the
+	 * timeout: the rest stay queued for the next run. */
+	while ((max == 0 || done < max) && !(stop && *stop) && !t->stopped && !t->unreachable) {
 		if ((rc = send_one(c, a, &cache, s, ms, owner, &none, t, e)) != AZ_OK || none)
 			break;
 		done++;

@@ -78,6 +78,8 @@ static void send_due(struct core_worker *w)
 	if (t.sent > 0 || t.retry > 0 || t.failed > 0)
 		say(w, "e-mail: %zu sent, %zu to try again later, %zu failed%s%s", t.sent, t.retry, t.failed,
 		    t.problem[0] ? "; last problem: " : "", t.problem);
+	if (t.unreachable)
+		say(w, "e-mail waits: the SMTP server did not answer (%s)", t.problem);
 	if (t.stopped)
 		say(w, "e-mail stopped: the SMTP server refused the configuration; fix it (docs/mail.md)");
 }

@@ -173,7 +173,7 @@ int smtp_classify(int curl_code, int code, const char *command, int data_sent)
 	}
 	/* No answer at all: a timeout or a broken connection. Once the whole
 	 * message went out, it may have been taken. */
-	return data_sent ? SMTP_UNCERTAIN : SMTP_TEMPORARY;
+	return data_sent ? SMTP_UNCERTAIN : SMTP_UNREACHABLE;
 }
 
 /* The options that stay the same for every message. */

@@ -6,8 +6,9 @@
  * server's own answer when it gave one:
  *
  *   SMTP_SENT       the server took the message (250 after DATA)
- *   SMTP_TEMPORARY  try again later: a 4xx answer, no connection, a
- *                   timeout, a connection that broke off
+ *   SMTP_TEMPORARY  try again later: a 4xx answer about this message
+ *   SMTP_UNREACHABLE try again later, and the others too: no connection,
+ *                   or no answer before the timeout (a server that hangs)
  *   SMTP_PERMANENT  this message will never go: a 5xx answer about it
  *   SMTP_UNCERTAIN  the whole message went out but the server's
  *                   confirmation never came (a timeout, a broken
@@ -43,7 +44,7 @@ struct smtp_config {
 	long timeout;               /* seconds for one whole message */
 };
 
-enum smtp_outcome { SMTP_SENT, SMTP_TEMPORARY, SMTP_PERMANENT, SMTP_UNCERTAIN, SMTP_CONFIG };
+enum smtp_outcome { SMTP_SENT, SMTP_TEMPORARY, SMTP_UNREACHABLE, SMTP_PERMANENT, SMTP_UNCERTAIN, SMTP_CONFIG };
 
 #define SMTP_ANSWER_MAX 400
 

@@ -79,7 +79,8 @@ def authenticator_for(sink, userpass):
               and auth_data.password.decode() == password)
         sink.log('auth %s %s' % ('ok' if ok else 'failed',
                                  auth_data.login.decode() if isinstance(auth_data, LoginPassword) else '?'))
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers 535 to a failed login.
+        return AuthResult(success=ok, handled=ok)
     return check
 
 

@@ -378,8 +378,8 @@ static void smtp_outcomes_follow_the_reply(void **state)
 	assert_int_equal(smtp_classify(CURLE_SEND_ERROR, 553, "MAIL", 0), SMTP_CONFIG);
 	assert_int_equal(smtp_classify(CURLE_LOGIN_DENIED, 535, "AUTH", 0), SMTP_CONFIG);
 	assert_int_equal(smtp_classify(CURLE_USE_SSL_FAILED, 250, "EHLO", 0), SMTP_CONFIG);
-	assert_int_equal(smtp_classify(CURLE_COULDNT_CONNECT, 0, "", 0), SMTP_TEMPORARY);
-	assert_int_equal(smtp_classify(CURLE_OPERATION_TIMEDOUT, 0, "", 0), SMTP_TEMPORARY);
+	assert_int_equal(smtp_classify(CURLE_COULDNT_CONNECT, 0, "", 0), SMTP_UNREACHABLE);
+	assert_int_equal(smtp_classify(CURLE_OPERATION_TIMEDOUT, 0, "", 0), SMTP_UNREACHABLE);
 	/* The whole message went out, the confirmation never came. */
 	assert_int_equal(smtp_classify(CURLE_OPERATION_TIMEDOUT, 354, "DATA", 1), SMTP_UNCERTAIN);
 	assert_int_equal(smtp_classify(CURLE_RECV_ERROR, 354, "DATA", 1), SMTP_UNCERTAIN);
