@@ -21,13 +21,17 @@ start_sink() {
   port=$(cat "$T/$name.port")
 }
 stop_sink() { kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null; }
-# conf FILE PORT [LINE...]: e-mail settings for the sink on PORT.
+# conf PORT [LINE...]: e-mail settings for the sink on PORT, in force for
+# every command from now on ($AANWEZIG_SMTP_CONFIG; works for any backend);
+# noconf: none.
 conf() {
-  local f=$1 p=$2; shift 2
+  local p=$1; shift
   printf '%s\n' "url = smtp://127.0.0.1:$p" "starttls = off" "from = aanwezig@gemeente.example" \
     "from-name = Aanwezigheidsprofiel Gemeente Dijkwaard" "retry-first = 1" "retry-max = 2" \
-    "timeout = 3" "connect-timeout = 2" "$@" > "$f"
+    "timeout = 3" "connect-timeout = 2" "$@" > "$T/mail.smtp"
+  export AANWEZIG_SMTP_CONFIG=$T/mail.smtp
 }
+noconf() { unset AANWEZIG_SMTP_CONFIG; }
 # count_in DIR WORD ADDRESS: how many log lines of the sink say WORD ADDRESS.
 count_in() { if [ -f "$T/$1/log" ]; then grep -c -x -F "$2 $3" "$T/$1/log"; else echo 0; fi; }
 # mails DIR: one line per message taken: rcpt, language, subject, link,
@@ -88,7 +92,7 @@ expect_rc 1; expect_err "no SMTP server is configured"; expect_err "round links"
 
 test_case "an invitation per invitee is queued once, the leader's own included"
 start_sink main
-conf "$DB.smtp" "$port"
+conf "$port"
 run aanwezig --db "$DB" round invite 1
 expect_rc 0; expect_out "4 messages queued"
 run aanwezig --db "$DB" round invite 1
@@ -179,7 +183,7 @@ expect_eq "$(count_in main accepted bert@example.org)" "1"
 
 test_case "the server sends by itself and stops cleanly on SIGTERM"
 kill -TERM "$serve_pid"; wait "$serve_pid"
-conf "$DB.smtp" "$port" "interval = 1"
+conf "$port" "interval = 1"
 "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve2.out 2> serve2.err &
 serve_pid=$!; pids+=("$serve_pid")
 for _ in $(seq 100); do grep -q Listening serve2.out 2>/dev/null && break; sleep 0.1; done
@@ -206,7 +210,7 @@ A rater add --round 1 --name "Weg" --email gone@example.org --group mt
 
 test_case "a temporary refusal, then acceptance, delivers exactly once"
 start_sink refuse --refuse-first 2 --reject gone@example.org
-conf "$DB.smtp" "$port"
+conf "$port"
 A round open 1 >/dev/null
 run aanwezig --db "$DB" mail send
 expect_out "0 sent, 2 to try again later, 1 failed"
@@ -236,7 +240,7 @@ stop_sink
 
 test_case "a server that hangs times out, and the message stays queued; nothing is lost"
 start_sink hang --hang
-conf "$DB.smtp" "$port"
+conf "$port"
 A rater add --round 1 --name "Geduld" --email wait@example.org --group mt
 A rater add --round 1 --name "Ook" --email also@example.org --group mt
 start=$(date +%s)
@@ -248,7 +252,7 @@ expect_err "did not answer"
 expect_eq "$(A mail list | grep -c $'\tqueued\t')" "2"
 stop_sink
 start_sink after
-conf "$DB.smtp" "$port"
+conf "$port"
 sleep 1.2
 run aanwezig --db "$DB" mail send
 expect_out "2 sent"
@@ -257,7 +261,7 @@ expect_eq "$(count_in after accepted also@example.org)" "1"
 stop_sink
 
 test_case "an unreachable server stops the run; the messages wait"
-conf "$DB.smtp" "$port"
+conf "$port"
 A rater add --round 1 --name "Dicht" --email closed@example.org --group mt
 run aanwezig --db "$DB" mail send
 expect_rc 0; expect_out "1 to try again later"; expect_err "did not answer"
@@ -274,12 +278,12 @@ A init >/dev/null
 A leader add --name "Anna" --email anna@gemeente.example --organisation "Gemeente Dijkwaard" >/dev/null
 A round new --leader 1 --closes 2099-12-31 >/dev/null
 printf 'wrong\n' > badpw; chmod 600 badpw
-conf "$DB.smtp" "$port" "starttls = required" "ca-file = cert.pem" "user = aanwezig" "password-file = badpw"
+conf "$port" "starttls = required" "ca-file = cert.pem" "user = aanwezig" "password-file = badpw"
 A round open 1 >/dev/null
 run aanwezig --db "$DB" mail send
 expect_rc 1; expect_err "refused the settings"; expect_err "535"
 expect_eq "$(A mail list | grep -c $'\tqueued\t')" "1"
-conf "$DB.smtp" "$port" "starttls = required" "ca-file = cert.pem" "user = aanwezig" "password-file = pw"
+conf "$port" "starttls = required" "ca-file = cert.pem" "user = aanwezig" "password-file = pw"
 sleep 1.2
 run aanwezig --db "$DB" mail send
 expect_rc 0; expect_out "1 sent"
@@ -290,7 +294,7 @@ stop_sink
 test_case "STARTTLS required but not offered: nothing is sent in the clear"
 start_sink plain
 A rater add --round 1 --name "Kees" --email kees@example.org --group mt
-conf "$DB.smtp" "$port" "starttls = required"
+conf "$port" "starttls = required"
 run aanwezig --db "$DB" mail send
 expect_rc 1; expect_err "refused the settings"
 expect_eq "$(count_in plain accepted kees@example.org)" "0"
@@ -299,13 +303,13 @@ stop_sink
 
 test_case "a password file others can read, or a password in the settings, is refused"
 chmod 644 pw
-conf "$DB.smtp" "$port" "user = aanwezig" "password-file = pw"
+conf "$port" "user = aanwezig" "password-file = pw"
 run aanwezig --db "$DB" mail send
 expect_rc 1; expect_err "chmod 600"
-conf "$DB.smtp" "$port" "password = geheim"
+conf "$port" "password = geheim"
 run aanwezig --db "$DB" round list
-expect_rc 1; expect_err ".smtp:9: put the password in a file of its own"
-rm -f "$DB.smtp"
+expect_rc 1; expect_err "mail.smtp:9: put the password in a file of its own"
+noconf
 
 # ---------------------------------------------------------------------------
 DB=$(db_target life)
@@ -340,6 +344,30 @@ A privacy retention --set 30 >/dev/null
 run aanwezig --db "$DB" audit list
 expect_out $'cli\tprivacy.retention\traters\t1 invitations of rounds closed on or before '"$today"
 expect_out $'cli\tprivacy.retention.set\tinstance\t30 days'
+
+test_case "releasing a round queues the leader's notice, whose link opens the report"
+start_sink notice
+conf "$port"
+run aanwezig --db "$DB" round release 1
+expect_rc 0; expect_out "the leader's notice is queued"
+"$AANWEZIG_BIN" --db "$DB" --smtp-config none.smtp serve --listen 127.0.0.1:0 > serve3.out 2> serve3.err &
+serve_pid=$!; pids+=("$serve_pid")
+for _ in $(seq 100); do grep -q Listening serve3.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve3.out)
+run aanwezig --db "$DB" --base-url "$URL" mail send
+expect_out "1 sent"
+plink=$("$PY" - "$T"/notice/0001.eml <<'PY'
+import email, re, sys
+from email import policy
+m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
+print(m['Subject'], re.search(r'\S+/p/[A-Za-z0-9_-]{22}', m.get_body(('plain',)).get_content()).group(0))
+PY
+)
+expect_eq "${plink% *}" "Uw aanwezigheidsprofiel staat klaar"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "${plink##* }")" "200"
+kill -TERM "$serve_pid"; wait "$serve_pid"
+stop_sink
+noconf
 
 # ---------------------------------------------------------------------------
 DB=$(db_target demo)
@@ -420,7 +448,7 @@ A round new --leader 1 --closes 2099-12-31 >/dev/null
 script -qec "$AANWEZIG_BIN --db $DB rater import --round 2 many.csv" /dev/null > tty.out
 grep -q '\[####################################\]    200/200' tty.out || _bad "no bar on a terminal: $(head -c 300 tty.out)"
 start_sink bulk
-conf "$DB.smtp" "$port"
+conf "$port"
 A round open 1 >/dev/null
 run aanwezig --db "$DB" mail send
 expect_out "201 sent"; expect_err "sending: 201/201"
