@@ -109,7 +109,7 @@ static int round_tick(int argc, char **argv, struct cli *g)
 			    "that are due (when an SMTP server is configured), and erases raters' names\n"
 			    "and addresses of rounds closed longer ago than the retention period\n"
 			    "(`aanwezig privacy retention`). --today acts as if it were DATE, to try a\n"
-			    "schedule; every step is recorded in the audit log."), 0;
+			    "schedule. Closing and erasing are recorded in the audit log."), 0;
 	if (today == NULL) {
 		date_today(now);
 		today = now;
@@ -118,7 +118,7 @@ static int round_tick(int argc, char **argv, struct cli *g)
 	}
 	if ((rc = cli_open(g, &c)) != 0)
 		return rc;
-	if (core_tick(&c, today, &r, &e) != AZ_OK)
+	if (core_tick(&c, &core_cli_actor, today, &r, &e) != AZ_OK)
 		rc = cli_fail(&e);
 	else
 		printf("%zu round%s closed, %zu reminder%s queued, %lld rater%s' names erased\n", r.closed,

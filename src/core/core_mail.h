@@ -89,8 +89,10 @@ struct tick_result {
 /* The work of one day (today YYYY-MM-DD): close open rounds whose
  * deadline is before today, queue the reminders that are due (only when
  * c->mail), erase raters' names and addresses of rounds closed at least
- * the retention period ago. Every step is audited as "system". */
-int core_tick(struct core *c, const char *today, struct tick_result *r, struct err *e);
+ * the retention period ago. Closing and erasing are audited as who (the
+ * server's worker: core_system_actor). */
+int core_tick(struct core *c, const struct actor *who, const char *today, struct tick_result *r,
+	      struct err *e);
 
 /* 1 when a reminder is due today for a round with these reminder days
  * ("7,2"), opening day and deadline, with *days the day it is for: the

@@ -194,7 +194,11 @@ int core_report_notice(struct core *c, int64_t round_id, size_t *queued, struct 
 	if ((rc = mail_render_released(a, l.language, l.name, MAIL_LINK_MARK, &t, e)) != AZ_OK)
 		goto out;
 	m.key = arena_printf(a, "report:%lld", (long long)round_id);
-	m.round_id = round_id;
+	/* Not filed under the round: erasing the round's raters after the
+	 * retention period (which deletes the round's messages) must not take
+	 * the leader's notice of a round released late with it. The key names
+	 * the round. */
+	m.round_id = 0;
 	m.to = l.email;
 	m.subject = t.subject;
 	m.text = t.text;

@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,8 +65,10 @@ static int message_link(struct core *c, struct arena *a, struct round_invs **cac
 	int rc;
 
 	*url = NULL;
-	if (strncmp(m->key, "report:", 7) == 0)
-		return core_report_link(c, a, m->round_id, url, e);
+	if (strncmp(m->key, "report:", 7) == 0) {
+		long long round_id = strtoll(m->key + 7, NULL, 10);
+		return core_report_link(c, a, (int64_t)round_id, url, e);
+	}
 	if (m->invitation_id == 0)
 		return AZ_OK;
 	for (ri = *cache; ri != NULL && ri->round_id != m->round_id; ri = ri->next)
@@ -164,10 +167,11 @@ static int record(struct core *c, const struct mail_settings *ms, const struct m
 	return c->st->ops->outbox_done(c->st, m->id, owner, MAIL_FAILED, 0, answer, now, e);
 }
 
-/* Claim and send one message; *none when nothing was due. */
+/* Claim and send one message that was due at `due` (the run's start, so
+ * that a run never tries a message twice); *none when nothing was. */
 static int send_one(struct core *c, struct arena *a, struct round_invs **cache, struct smtp *s,
-		    const struct mail_settings *ms, const char *owner, int *none, struct outbox_tally *t,
-		    struct err *e)
+		    const struct mail_settings *ms, const char *owner, int64_t due, int *none,
+		    struct outbox_tally *t, struct err *e)
 {
 	struct mail *m;
 	struct buf bytes;
@@ -178,7 +182,7 @@ static int send_one(struct core *c, struct arena *a, struct round_invs **cache, 
 	int rc, outcome;
 
 	*none = 0;
-	rc = c->st->ops->outbox_claim(c->st, a, owner, now,
+	rc = c->st->ops->outbox_claim(c->st, a, owner, due,
 				      now + ms->smtp.connect_timeout + ms->smtp.timeout + 120, 1, &m, &n, e);
 	if (rc != AZ_OK)
 		return rc;
@@ -213,6 +217,7 @@ int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *
 	struct smtp *s = NULL;
 	struct outbox_counts counts = {0};
 	size_t done = 0, total;
+	int64_t start = (int64_t)time(NULL);
 	int rc, none = 0;
 
 	memset(t, 0, sizeof *t);
@@ -220,6 +225,10 @@ int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *
 		return err_set(e, AZ_EINVAL, "no SMTP server is configured (see docs/mail.md)");
 	if ((rc = c->st->ops->outbox_count(c->st, &counts, e)) != AZ_OK)
 		return rc;
+	/* Nothing to send nor to clear up: no write at all (the server asks
+	 * every few seconds). */
+	if (counts.queued == 0 && counts.sending == 0)
+		return AZ_OK;
 	total = (size_t)counts.queued;
 	if (max > 0 && total > max)
 		total = max;
@@ -232,7 +241,7 @@ int core_outbox_run(struct core *c, const struct mail_settings *ms, const char *
 	/* A server that does not answer would make every message wait out the
 	 * timeout: the rest stay queued for the next run. */
 	while ((max == 0 || done < max) && !(stop && *stop) && !t->stopped && !t->unreachable) {
-		if ((rc = send_one(c, a, &cache, s, ms, owner, &none, t, e)) != AZ_OK || none)
+		if ((rc = send_one(c, a, &cache, s, ms, owner, start, &none, t, e)) != AZ_OK || none)
 			break;
 		done++;
 		if (c->progress != NULL)

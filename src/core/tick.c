@@ -174,8 +174,8 @@ int core_retention_run(struct core *c, const struct actor *who, const char *toda
 }
 
 /* Close every open round whose deadline has passed. */
-static int close_due(struct core *c, struct arena *a, const char *today, struct tick_result *r,
-		     struct err *e)
+static int close_due(struct core *c, const struct actor *who, struct arena *a, const char *today,
+		     struct tick_result *r, struct err *e)
 {
 	struct round *due;
 	size_t n;
@@ -193,7 +193,7 @@ static int close_due(struct core *c, struct arena *a, const char *today, struct 
 		r->closed++;
 		snprintf(object, sizeof object, "round %lld", (long long)due[i].id);
 		snprintf(detail, sizeof detail, "the deadline %s passed", due[i].closes_on);
-		if ((rc = core_audit(c, &core_system_actor, "round.close", object, detail, e)) != AZ_OK)
+		if ((rc = core_audit(c, who, "round.close", object, detail, e)) != AZ_OK)
 			return rc;
 	}
 	return AZ_OK;
@@ -225,7 +225,8 @@ static int remind_due(struct core *c, struct arena *a, const char *today, struct
 	return AZ_OK;
 }
 
-int core_tick(struct core *c, const char *today, struct tick_result *r, struct err *e)
+int core_tick(struct core *c, const struct actor *who, const char *today, struct tick_result *r,
+	      struct err *e)
 {
 	struct arena *a = arena_new();
 	int days, rc;
@@ -237,12 +238,12 @@ int core_tick(struct core *c, const char *today, struct tick_result *r, struct e
 		rc = err_set(e, AZ_EINVAL, "the date must be written YYYY-MM-DD");
 		goto out;
 	}
-	if ((rc = close_due(c, a, today, r, e)) != AZ_OK)
+	if ((rc = close_due(c, who, a, today, r, e)) != AZ_OK)
 		goto out;
 	if (c->mail && (rc = remind_due(c, a, today, r, e)) != AZ_OK)
 		goto out;
 	if ((rc = core_retention_get(c, &days, e)) == AZ_OK)
-		rc = core_retention_run(c, &core_system_actor, today, days, &r->erased, e);
+		rc = core_retention_run(c, who, today, days, &r->erased, e);
 out:
 	arena_free(a);
 	return rc;

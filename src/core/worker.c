@@ -56,7 +56,7 @@ static void tick(struct core_worker *w)
 	char today[11];
 
 	date_today(today);
-	if (core_tick(w->c, today, &r, &e) != AZ_OK) {
+	if (core_tick(w->c, &core_system_actor, today, &r, &e) != AZ_OK) {
 		say(w, "the calendar's work failed: %s", e.msg);
 		return;
 	}

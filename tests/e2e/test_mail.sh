@@ -330,7 +330,7 @@ expect_eq "$(A round list | cut -f3)" "closed"
 run aanwezig --db "$DB" round tick --today "$tomorrow"
 expect_out "0 rounds closed"
 run aanwezig --db "$DB" audit list
-expect_out $'system\tround.close\tround 1\tthe deadline '"$today"' passed'
+expect_out $'cli\tround.close\tround 1\tthe deadline '"$today"' passed'
 
 test_case "raters' names and addresses are erased after the retention period"
 run aanwezig --db "$DB" privacy retention --days 1
@@ -344,6 +344,21 @@ A privacy retention --set 30 >/dev/null
 run aanwezig --db "$DB" audit list
 expect_out $'cli\tprivacy.retention\traters\t1 invitations of rounds closed on or before '"$today"
 expect_out $'cli\tprivacy.retention.set\tinstance\t30 days'
+
+test_case "the server erases by itself once the retention period has passed"
+A round new --leader 1 >/dev/null
+A rater add --round 2 --name "Joke" --email joke@example.org --group mt
+A round open 2 --closes "$today" >/dev/null
+A round close 2 >/dev/null
+A privacy retention --set 0 >/dev/null
+"$AANWEZIG_BIN" --db "$DB" --smtp-config none.smtp serve --listen 127.0.0.1:0 > serve4.out 2> serve4.err &
+serve_pid=$!; pids+=("$serve_pid")
+for _ in $(seq 100); do A audit list | grep -q $'system\tprivacy.retention' && break; sleep 0.1; done
+kill -TERM "$serve_pid"; wait "$serve_pid"
+run aanwezig --db "$DB" audit list
+expect_out $'system\tprivacy.retention\traters\t1 invitations of rounds closed on or before '"$today"
+grep -q "1 rater' names erased" serve4.err || _bad "the server did not say so: $(cat serve4.err)"
+A privacy retention --set 90 >/dev/null
 
 test_case "releasing a round queues the leader's notice, whose link opens the report"
 start_sink notice
