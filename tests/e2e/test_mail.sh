@@ -465,9 +465,22 @@ grep -q '\[####################################\]    200/200' tty.out || _bad "n
 start_sink bulk
 conf "$port"
 A round open 1 >/dev/null
-run aanwezig --db "$DB" mail send
-expect_out "201 sent"; expect_err "sending: 201/201"
+run aanwezig --db "$DB" mail send --max 20
+expect_out "20 sent"; expect_err "sending: 20/20"
+
+test_case "two senders at once send every message exactly once"
+A mail send > send1.out 2> send1.err &
+s1=$!
+A mail send > send2.out 2> send2.err &
+s2=$!
+wait "$s1"; r1=$?; wait "$s2"; r2=$?
+expect_eq "$r1 $r2" "0 0"
+n1=$(sed -n 's/^\([0-9]*\) sent.*/\1/p' send1.out); n2=$(sed -n 's/^\([0-9]*\) sent.*/\1/p' send2.out)
+expect_eq "$((n1 + n2))" "181"
 expect_eq "$(ls "$T"/bulk/*.eml | wc -l)" "201"
+expect_eq "$(cut -d' ' -f2 "$T/bulk/log" | sort | uniq -d | wc -l)" "0"
+expect_eq "$(A mail list | grep -c $'\tsent\t1\t')" "201"
+if grep -q -e 'AddressSanitizer' -e 'runtime error' -e 'LeakSanitizer' send1.err send2.err; then _bad "sanitizer"; fi
 stop_sink
 
 finish
