@@ -142,7 +142,9 @@ static int record(struct core *c, const struct mail_settings *ms, const struct m
 	case SMTP_TEMPORARY:
 	case SMTP_UNREACHABLE:
 	case SMTP_CONFIG:
-		if (outcome != SMTP_CONFIG && tries >= ms->max_attempts) {
+		/* Only a refusal of this message counts towards giving up: a
+		 * server that is down or misconfigured is no fault of it. */
+		if (outcome == SMTP_TEMPORARY && tries >= ms->max_attempts) {
 			snprintf(why, sizeof why, "gave up after %d attempts: %s", tries, answer);
 			t->failed++;
 			snprintf(t->problem, sizeof t->problem, "message %lld to %.200s: %s", (long long)m->id,
