@@ -98,18 +98,21 @@ skip_case() {
 
 PSQL=${AANWEZIG_TEST_PSQL:-psql}
 
-# db_target NAME: the --db value for a new database of this test: a SQLite
-# file in $T, or on PostgreSQL a new, empty database (made here, as an
-# operator would before `aanwezig init`).
+# db_target NAME: the --db value for a database of this test: a SQLite
+# file in $T, or on PostgreSQL a database made here, empty, the first time
+# NAME is asked for (as an operator makes one before `aanwezig init`); the
+# same NAME gives the same database again, as it gives the same file.
 db_target() {
   if on_pg; then
     local name
-    name="t_$(printf '%s' "$1" | tr -c 'a-z0-9_' '_')_$$_$RANDOM"
-    if ! "$PSQL" -qAtX -d "$AANWEZIG_TEST_PG dbname=postgres" -c "CREATE DATABASE $name" > /dev/null; then
-      echo "db_target: cannot create the database $name" >&2
-      return 1
+    name="t_$(printf '%s' "$1" | tr -c 'a-z0-9_' '_')_$$"
+    if ! grep -q -x "$name" "$T/.dbs" 2>/dev/null; then
+      if ! "$PSQL" -qAtX -d "$AANWEZIG_TEST_PG dbname=postgres" -c "CREATE DATABASE $name" > /dev/null; then
+        echo "db_target: cannot create the database $name" >&2
+        return 1
+      fi
+      echo "$name" >> "$T/.dbs"
     fi
-    echo "$name" >> "$T/.dbs"
     echo "$AANWEZIG_TEST_PG dbname=$name"
   else
     echo "$T/$1.db"

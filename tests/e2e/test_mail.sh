@@ -458,7 +458,7 @@ expect_rc 0; expect_out "200 raters invited"
 expect_err "checking: 200/200"
 [ "$(printf '%s\n' "$err" | grep -c '^checking:')" -le 11 ] || _bad "too many progress lines"
 A round new --leader 1 --closes 2099-12-31 >/dev/null
-script -qec "$AANWEZIG_BIN --db $DB rater import --round 2 many.csv" /dev/null > tty.out
+script -qec "$AANWEZIG_BIN --db '$DB' rater import --round 2 many.csv" /dev/null > tty.out
 grep -q '\[####################################\]    200/200' tty.out || _bad "no bar on a terminal: $(head -c 300 tty.out)"
 start_sink bulk
 conf "$port"
