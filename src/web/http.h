@@ -50,6 +50,7 @@ struct request {
 	 * a route that declares roles is only reached with one of them. */
 	const struct user *user;
 	const char *csrf;           /* the session's CSRF token for forms, or NULL */
+	int session_ended;          /* a session cookie came that is no longer valid */
 };
 
 struct reply {
