@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "../util/i18n.h"
 #include "../util/text.h"
 
 _Static_assert(PASSWORD_HASH_BYTES == crypto_pwhash_STRBYTES, "PASSWORD_HASH_BYTES");
@@ -207,20 +208,20 @@ const char *password_problem_text(int p)
 	case PW_OK:
 		return "";
 	case PW_SHORT:
-		return "Choose a password of at least 15 characters. A few words in a row make a good one that is easy to remember.";
+		return N_("Choose a password of at least 15 characters. A few words in a row make a good one that is easy to remember.");
 	case PW_LONG:
-		return "Choose a password of at most 128 characters.";
+		return N_("Choose a password of at most 128 characters.");
 	case PW_INVALID:
-		return "The password holds a character that cannot be used, such as a line break.";
+		return N_("The password holds a character that cannot be used, such as a line break.");
 	case PW_COMMON:
-		return "This password is too common: it is, or is made of, a password that many people use. "
-		       "Choose another; a few unusual words in a row make a good one.";
+		return N_("This password is too common: it is, or is made of, a password that many people use. "
+		       "Choose another; a few unusual words in a row make a good one.");
 	case PW_PATTERN:
-		return "This password repeats a pattern or is a simple series, so it is easy to guess. Choose another.";
+		return N_("This password repeats a pattern or is a simple series, so it is easy to guess. Choose another.");
 	case PW_PERSONAL:
-		return "This password contains your e-mail address. Choose another.";
+		return N_("This password contains your e-mail address. Choose another.");
 	}
-	return "This password cannot be used. Choose another.";
+	return N_("This password cannot be used. Choose another.");
 }
 
 int password_hash(const char *password, char out[PASSWORD_HASH_BYTES], struct err *e)

@@ -35,7 +35,7 @@ static void render_account(struct request *req, struct reply *res, const char *f
 	html_printf(b, "<h2 class=\"utrecht-heading-2\">%h</h2>\n"
 		    "<form class=\"utrecht-form\" method=\"post\" action=\"/account\" novalidate>\n"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"%a\">\n",
-		    T(req, has ? "Change your password" : "Choose a password"), req->csrf);
+		    T(req, has ? N_("Change your password") : N_("Choose a password")), req->csrf);
 	if (has)
 		form_input(req, res, "current", "password", T(req, "Current password"), "current-password", NULL, NULL,
 			   error && strcmp(field, "current") == 0 ? T(req, error) : NULL);
