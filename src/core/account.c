@@ -200,13 +200,12 @@ static int session_start(struct core *c, int64_t user_id, int64_t now, char cook
 }
 
 int core_password_change(struct core *c, const struct actor *who, const struct user *u,
-			 const char *current, const char *password, int *problem,
+			 const char *current, const char *password, int64_t now, int *problem,
 			 char cookie[TOKEN_LONG_LEN + 1], struct err *e)
 {
 	struct arena *a = arena_new();
 	struct user now_u;
 	char hash[PASSWORD_HASH_BYTES], obj[32];
-	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	*problem = PW_OK;

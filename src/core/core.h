@@ -268,6 +268,8 @@ int password_hash(const char *password, char out[PASSWORD_HASH_BYTES], struct er
  * that the time taken tells nothing. *rehash is set when the hash was made
  * with other limits than today's. */
 int password_verify(const char *hash, const char *password, int *rehash);
+/* 1 when the dummy hash is made with today's limits (for the tests). */
+int password_dummy_current(void);
 
 /* Limits of sessions, for tests and operators (serve --session-idle/-max). */
 struct session_limits {
@@ -304,7 +306,7 @@ int core_user_set_password(struct core *c, const struct actor *who, const char *
  * the one making the change. AZ_EDENIED for a wrong current password,
  * AZ_EINVAL (with *problem) for a refused new one. */
 int core_password_change(struct core *c, const struct actor *who, const struct user *u,
-			 const char *current, const char *password, int *problem,
+			 const char *current, const char *password, int64_t now, int *problem,
 			 char cookie[TOKEN_LONG_LEN + 1], struct err *e);
 
 /* Log in with e-mail and password. AZ_EDENIED for every wrong combination

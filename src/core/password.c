@@ -251,3 +251,8 @@ int password_verify(const char *hash, const char *password, int *rehash)
 		*rehash = crypto_pwhash_str_needs_rehash(hash, HASH_OPS, HASH_MEM) != 0;
 	return ok;
 }
+
+int password_dummy_current(void)
+{
+	return crypto_pwhash_str_needs_rehash(dummy_hash, HASH_OPS, HASH_MEM) == 0;
+}

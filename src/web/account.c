@@ -1,6 +1,7 @@
 /* account.c — the logged-in account's own page: /account. Who you are,
  * changing the password, logging out here or everywhere. */
 #include <string.h>
+#include <time.h>
 
 #include "pages.h"
 
@@ -77,7 +78,8 @@ void page_account_post(struct request *req, struct reply *res)
 		render_account(req, res, "password", N_("Enter the new password."));
 		return;
 	}
-	rc = core_password_change(&req->app->core, &who, req->user, current, password, &problem, cookie, &e);
+	rc = core_password_change(&req->app->core, &who, req->user, current, password, (int64_t)time(NULL),
+				  &problem, cookie, &e);
 	if (rc == AZ_OK) {
 		web_session_set(req, res, cookie);
 		http_redirect(req, res, "/account?m=saved");
