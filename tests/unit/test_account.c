@@ -37,6 +37,8 @@ static void policy_counts_characters_not_bytes(void **state)
 	assert_int_equal(password_check("regel een\nregel twee", NULL), PW_INVALID);
 	assert_int_equal(password_check("met een \x01 teken erin", NULL), PW_INVALID);
 	assert_int_equal(password_check("ongeldig \xff\xfe utf-8 hier", NULL), PW_INVALID);
+	/* Counted after NFKC: "e" and a combining accent are one character. */
+	assert_int_equal(password_check("e\xcc\x81" "e\xcc\x81" "n twee drie!", NULL), PW_SHORT);
 }
 
 static void policy_has_no_composition_rules(void **state)
@@ -144,6 +146,10 @@ static void hashing_verifies_and_flags_old_limits(void **state)
 	assert_true(password_dummy_current());
 	print_message("argon2id verify: %.1f ms; unknown account: %.1f ms\n", (t1 - t0) * 1e3,
 		      (t2 - t1) * 1e3 / 2);
+	/* One password however its accents are typed: NFKC first. */
+	assert_int_equal(password_hash("caf\xc3\xa9 op de hoek van de markt", hash, &e), AZ_OK);
+	assert_true(password_verify(hash, "cafe\xcc\x81 op de hoek van de markt", NULL));
+	assert_false(password_verify(hash, "cafe op de hoek van de markt", NULL));
 	/* Made with weaker limits: still verifies, and asks to be redone. */
 	assert_int_equal(crypto_pwhash_str(old, PW, strlen(PW), crypto_pwhash_OPSLIMIT_MIN, 8192 * 1024), 0);
 	assert_true(password_verify(old, PW, &rehash));
