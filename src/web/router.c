@@ -263,6 +263,12 @@ static int allowed(struct request *req, struct reply *res, const struct route *r
 		web_login_token(req, res);
 	if (roles == 0)
 		return 1;
+	if (req->user == NULL && req->session_unknown) {
+		/* Not "log in again": the session may well be fine. */
+		http_header(req, res, "Retry-After", "10");
+		page_error(req, res, 503, N_("Something went wrong"), N_("The page could not be shown. Please try again later."));
+		return 0;
+	}
 	if (req->user == NULL) {
 		if (req->method == HTTP_POST) {
 			page_error(req, res, 403, N_("You are not logged in"),

@@ -83,6 +83,8 @@ void web_session_load(struct request *req, struct reply *res)
 		/* Ended, expired or never valid: forget it. */
 		req->session_ended = 1;
 		web_session_set(req, res, NULL);
+	} else {
+		req->session_unknown = 1;
 	}
 }
 

@@ -380,6 +380,26 @@ expect_eq "$code" "429"
 login jv beheer%40dijkwaard.nl "$PW_URL"
 expect_eq "$code" "303"
 
+test_case "user password sets a new password from standard input and ends the account's sessions"
+get /admin -b jv
+expect_eq "$code" "200"
+out=$(printf 'Wind over het Hollands Diep\n' | A user password --email BEHEER@dijkwaard.nl 2>&1)
+rc=$?
+expect_rc 0
+get /admin -b jv
+expect_eq "$code" "303"
+login jw beheer%40dijkwaard.nl "Wind+over+het+Hollands+Diep"
+expect_eq "$code" "303"
+out=$(printf 'qwertyuiop12345\n' | A user password --email beheer@dijkwaard.nl 2>&1)
+rc=$?
+expect_rc 1
+printf '%s' "$out" | grep -q "too common" || _bad "weak password accepted: $out"
+out=$(printf 'Wind over het Hollands Diep\n' | A user password --email nobody@dijkwaard.nl 2>&1)
+rc=$?
+expect_rc 1
+n=$(sqlite3 "$DB" "select count(*) from audit where action = 'password.set' and actor = 'cli'")
+expect_eq "$n" "1"
+
 test_case "the servers stop cleanly, without sanitizer reports"
 for p in "$s1_pid" "$s2_pid" "$s3_pid" "$s4_pid"; do kill -TERM "$p"; done
 for p in "$s1_pid" "$s2_pid" "$s3_pid" "$s4_pid"; do wait "$p" || _bad "server $p exited with $?"; done
