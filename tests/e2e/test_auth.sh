@@ -7,6 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 DB=$(db_target auth)
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
+# sql QUERY: one query on the test's database, whichever backend it is.
+sql() {
+  case $DB in
+    postgres://*|postgresql://*) psql -X -q -At "$DB" -c "$1" ;;
+    *) sqlite3 "$DB" "$1" ;;
+  esac
+}
 PW='Regen op het dak van het gemeentehuis'
 PW_URL='Regen+op+het+dak+van+het+gemeentehuis'
 
@@ -56,7 +63,7 @@ expect_out "beheer@dijkwaard.nl"
 expect_out "leader 1"
 expect_out "link only"
 expect_no_out "argon2"
-n=$(sqlite3 "$DB" "select count(*) from audit where action = 'user.add' and actor = 'cli'")
+n=$(sql "select count(*) from audit where action = 'user.add' and actor = 'cli'")
 expect_eq "$n" "4"
 
 # Four server processes on the same database: server 1 as configured by
@@ -95,7 +102,7 @@ post() {
 has() { printf '%s' "$body" | grep -q -F -e "$1" || _bad "page lacks \"$1\" (HTTP $code)"; }
 header() { printf '%s' "$hdr" | grep -i -F -e "$1" | head -n1 | tr -d '\r'; }
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' body.html | head -n1; }
-audit_count() { sqlite3 "$DB" "select count(*) from audit where action = '$1'"; }
+audit_count() { sql "select count(*) from audit where action = '$1'"; }
 # login JAR EMAIL PASSWORD [NEXT]: the login form, then posting it.
 login() {
   local jar=$1 email=$2 pass=$3 next=${4:-}
@@ -135,9 +142,9 @@ get /admin -b j1
 expect_eq "$code" "200"
 has "Bea Beheer"
 # The database holds the cookie's hash, never the cookie.
-n=$(sqlite3 "$DB" "select count(*) from sessions where id_hash = '$sid'")
+n=$(sql "select count(*) from sessions where id_hash = '$sid'")
 expect_eq "$n" "0"
-n=$(sqlite3 "$DB" "select count(*) from sessions")
+n=$(sql "select count(*) from sessions")
 expect_eq "$n" "1"
 expect_eq "$(audit_count login)" "1"
 
@@ -177,9 +184,9 @@ expect_eq "$(sed 's/value="[^"]*@[^"]*"//' body.html)" "$wrong"
 # A link-only account has no password to guess.
 post /login "csrf=$c&email=linkonly%40example.org&password=x" -b j2
 expect_eq "$code" "401"
-n=$(sqlite3 "$DB" "select count(*) from audit where action = 'login.failed' and client = '127.0.0.1'")
+n=$(sql "select count(*) from audit where action = 'login.failed' and client = '127.0.0.1'")
 expect_eq "$n" "3"
-n=$(sqlite3 "$DB" "select count(*) from audit where object like '%nobody%' or detail like '%not the right%'")
+n=$(sql "select count(*) from audit where object like '%nobody%' or detail like '%not the right%'")
 expect_eq "$n" "0"
 
 test_case "empty fields are named in an error summary, with 422"
@@ -209,7 +216,7 @@ expect_eq "$code" "403"
 has "Geen toegang"
 get /leader -b j1
 expect_eq "$code" "403"
-n=$(sqlite3 "$DB" "select count(*) from audit where action = 'access.denied' and object = '/coach' and actor = 'beheer@dijkwaard.nl' and detail = 'admin'")
+n=$(sql "select count(*) from audit where action = 'access.denied' and object = '/coach' and actor = 'beheer@dijkwaard.nl' and detail = 'admin'")
 expect_eq "$n" "1"
 login jl lea%40dijkwaard.nl "$PW_URL"
 expect_eq "$(header Location)" "Location: /leader"
@@ -325,9 +332,9 @@ expect_eq "$code" "200"
 expect_eq "$body" "$known"
 has "Kijk in uw e-mail"
 [ "$ms1" -ge 250 ] && [ "$ms2" -ge 250 ] || _bad "link requests took $ms1 and $ms2 ms, not at least 250"
-n=$(sqlite3 "$DB" "select count(*) from outbox where key like 'login:%'")
+n=$(sql "select count(*) from outbox where key like 'login:%'")
 expect_eq "$n" "1"
-link=$(sqlite3 "$DB" "select text_body from outbox where key like 'login:%' and to_addr = 'linkonly@example.org'" | grep -o '/login/l/[A-Za-z0-9_-]*' | head -n1)
+link=$(sql "select text_body from outbox where key like 'login:%' and to_addr = 'linkonly@example.org'" | grep -o '/login/l/[A-Za-z0-9_-]*' | head -n1)
 [ -n "$link" ] || _bad "no link in the outbox"
 
 test_case "a login link: opening it shows a button and uses nothing; the button logs in once"
@@ -346,15 +353,15 @@ get "$link" -c jr -b jr
 post "$link" "csrf=$(csrf_of)" -b jr
 expect_eq "$code" "410"
 has "Deze inloglink werkt niet meer"
-n=$(sqlite3 "$DB" "select count(*) from audit where action = 'login' and detail = 'link'")
+n=$(sql "select count(*) from audit where action = 'login' and detail = 'link'")
 expect_eq "$n" "1"
 
 test_case "an expired login link gets 410 too"
 get /login/link -c jk -b jk
 post /login/link "csrf=$(csrf_of)&email=linkonly%40example.org" -b jk
-link=$(sqlite3 "$DB" "select text_body from outbox where key like 'login:%' and to_addr = 'linkonly@example.org' order by id desc limit 1" \
+link=$(sql "select text_body from outbox where key like 'login:%' and to_addr = 'linkonly@example.org' order by id desc limit 1" \
        | grep -o '/login/l/[A-Za-z0-9_-]*' | head -n1)
-sqlite3 "$DB" "update login_links set expires_at = strftime('%s', 'now') - 1"
+sql "update login_links set expires_at = $(( $(date +%s) - 1 ))"
 get "$link" -c js -b js
 post "$link" "csrf=$(csrf_of)" -b js
 expect_eq "$code" "410"
@@ -397,7 +404,7 @@ printf '%s' "$out" | grep -q "too common" || _bad "weak password accepted: $out"
 out=$(printf 'Wind over het Hollands Diep\n' | A user password --email nobody@dijkwaard.nl 2>&1)
 rc=$?
 expect_rc 1
-n=$(sqlite3 "$DB" "select count(*) from audit where action = 'password.set' and actor = 'cli'")
+n=$(sql "select count(*) from audit where action = 'password.set' and actor = 'cli'")
 expect_eq "$n" "1"
 
 test_case "the servers stop cleanly, without sanitizer reports"
