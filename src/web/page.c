@@ -97,5 +97,7 @@ void page_home(struct request *req, struct reply *res)
 		    T(req, "Presence profile"),
 		    T(req, "Reflection and 360-degree feedback for public leaders. Open the personal link "
 			   "you received by e-mail to answer the questionnaire."));
+	html_printf(&res->body, "<p class=\"utrecht-paragraph\">%h <a class=\"utrecht-link utrecht-link--html-a\" href=\"/login\">%h</a></p>\n",
+		    T(req, "Administrators, leaders and coaches:"), T(req, "log in"));
 	page_end(req, res);
 }
