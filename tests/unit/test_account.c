@@ -283,6 +283,25 @@ static void failures_are_limited_per_address_in_the_store(void **state)
 	assert_int_equal(core_login_password(&f->c, f->a, &ci, "beheer@dijkwaard.nl", PW, &l, &e), AZ_OK);
 }
 
+static void spraying_one_password_over_many_addresses_is_limited(void **state)
+{
+	struct fx *f = *state;
+	int64_t t = 1800000000 / LOGIN_WINDOW * LOGIN_WINDOW;
+	struct client_info ci = at(t), other = {"198.51.100.9", t};
+	struct login l;
+	struct err e = {0};
+	char mail[64];
+
+	for (int i = 0; i < LOGIN_FAILS_PER_CLIENT; i++) {
+		snprintf(mail, sizeof mail, "person%d@dijkwaard.nl", i);
+		assert_int_equal(core_login_password(&f->c, f->a, &ci, mail, "Welkom bij de gemeente 2026", &l, &e),
+				 AZ_EDENIED);
+	}
+	assert_int_equal(core_login_password(&f->c, f->a, &ci, "beheer@dijkwaard.nl", PW, &l, &e), AZ_ELIMIT);
+	/* Another address is not held back. */
+	assert_int_equal(core_login_password(&f->c, f->a, &other, "beheer@dijkwaard.nl", PW, &l, &e), AZ_OK);
+}
+
 static void sessions_end_when_idle_or_old(void **state)
 {
 	struct fx *f = *state;
@@ -482,6 +501,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(adding_accounts_checks_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_wrong_login_gets_the_same_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(failures_are_limited_per_address_in_the_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(spraying_one_password_over_many_addresses_is_limited, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_end_when_idle_or_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_store_holds_only_hashes, setup, teardown),
 		cmocka_unit_test_setup_teardown(logout_here_and_everywhere, setup, teardown),
