@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_mail.h"
+#include "../mail/mailconf.h"
 #include "../web/web.h"
 #include "cli.h"
 
@@ -19,13 +21,51 @@ static const char help_serve[] =
 	"\n"
 	"A login session ends after --session-idle seconds without a request\n"
 	"(default 1800, 30 minutes) and --session-max seconds after logging in\n"
-	"(default 43200, 12 hours).\n";
+	"(default 43200, 12 hours).\n"
+	"\n"
+	"In the background it closes rounds past their deadline, erases raters'\n"
+	"names after the retention period (`aanwezig privacy retention`), and,\n"
+	"when an SMTP server is configured (--smtp-config, docs/mail.md), sends\n"
+	"invitations, reminders and notices every few seconds.\n";
 
 static void ready(const char *url, void *arg)
 {
 	(void)arg;
 	printf("Listening on %s (stop with Ctrl-C)\n", url);
 	fflush(stdout);
+}
+
+/* The background worker's lines go to standard error, like the server's. */
+static void worker_log(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "aanwezig: %s\n", msg);
+}
+
+struct background {
+	const struct mail_settings *ms;
+	struct core_worker *w;
+};
+
+static void started(struct core *c, void *arg)
+{
+	struct background *bg = arg;
+	struct err e = {0};
+
+	if (core_worker_start(c, bg->ms, worker_log, NULL, &bg->w, &e) != AZ_OK)
+		fprintf(stderr, "aanwezig: %s; rounds will not close by themselves and no e-mail is sent\n",
+			e.msg);
+	else if (bg->ms->configured)
+		fprintf(stderr, "aanwezig: sending e-mail through %s every %d s\n", bg->ms->smtp.url,
+			bg->ms->interval);
+}
+
+static void stopping(void *arg)
+{
+	struct background *bg = arg;
+
+	core_worker_stop(bg->w);
+	bg->w = NULL;
 }
 
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads)
@@ -38,7 +78,10 @@ int cli_serve_sessions(struct cli *g, const char *db, const char *listen, unsign
 {
 	struct web_config cfg = {0};
 	struct err e = {0};
+	struct mail_settings ms;
+	struct background bg = {&ms, NULL};
 	const char *env = getenv("AANWEZIG_BASE_URL");
+	int rc = 0;
 
 	cfg.listen = listen;
 	cfg.db = db;
@@ -50,10 +93,18 @@ int cli_serve_sessions(struct cli *g, const char *db, const char *listen, unsign
 	cfg.session_idle = idle;
 	cfg.session_max = max;
 	cfg.ready = ready;
+	if ((rc = cli_mail_settings(g, &ms)) != 0)
+		return rc;
+	cfg.mail = ms.configured;
+	cfg.started = started;
+	cfg.stopping = stopping;
+	cfg.hook_arg = &bg;
 	if (web_serve(&cfg, &e) != AZ_OK)
-		return cli_fail(&e);
-	printf("Stopped.\n");
-	return 0;
+		rc = cli_fail(&e);
+	else
+		printf("Stopped.\n");
+	mail_settings_reset(&ms);
+	return rc;
 }
 
 int cmd_serve(int argc, char **argv, struct cli *g)

@@ -32,6 +32,13 @@ struct core {
 	int have_key;
 	unsigned char key[TOKEN_KEY_BYTES];
 	const char *base_url;    /* links are base_url + "/r/" + token; borrowed */
+	/* Set by a front that can send e-mail (an SMTP server is configured):
+	 * opening a round then queues its invitations, releasing it the
+	 * leader's notice, and the periodic work its reminders (core_mail.h). */
+	int mail;
+	/* Told how far long work is (imports, composing, sending), or NULL. */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;
 };
 
 /* The link key file that goes with a database: FILE.key beside a SQLite
@@ -80,8 +87,12 @@ void round_view_reset(struct round_view *v);
 /* ---- Raters ---- */
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e);
-/* Import raters from CSV with a header name,email,group (any order of
- * columns, ',' or ';'). All or nothing: any bad line fails the whole
+/* The same with the language of the rater's e-mail: "nl", "en", or NULL
+ * or "" for the leader's. */
+int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, const char *email,
+			const char *group, const char *lang, struct err *e);
+/* Import raters from CSV with a header name,email,group and optionally
+ * language (nl, en or empty; any order of columns, ',' or ';'). All or nothing: any bad line fails the whole
  * file with a message naming the line. *count gets the number added. */
 int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
 		      const char *origin, size_t *count, struct err *e);
