@@ -11,7 +11,7 @@ static const char usage[] =
 	"aanwezig " AANWEZIG_VERSION " — presence profiles: reflection and 360-degree feedback\n"
 	"for public leaders.\n"
 	"\n"
-	"Usage: aanwezig [--db FILE] <command> [options]\n"
+	"Usage: aanwezig [--db FILE|URI] <command> [options]\n"
 	"\n"
 	"Commands:\n"
 	"  init                      create a new, empty database\n"
@@ -20,21 +20,31 @@ static const char usage[] =
 	"  serve                     the web server: the questionnaire behind the links\n"
 	"  report                    the presence profile of a round (html, pdf, json, csv)\n"
 	"  leader add|list           the leaders whose profile is made\n"
-	"  round new|open|close|release|list|show|links|export\n"
+	"  round new|open|close|release|list|show|links|export|invite|remind|tick\n"
 	"                            rounds of feedback for one leader\n"
 	"  rater add|import          invite people from the leader's environment\n"
+	"  mail send|list|retry      the outbox: invitations, reminders, notices\n"
+	"  privacy export|erase|retention\n"
+	"                            a leader's data; erasing; how long names are kept\n"
+	"  audit list                who did what, when\n"
 	"  response submit           hand in answers through a personal link\n"
 	"  instrument check|show     validate or print a questionnaire\n"
 	"  analyze                   profiles of answers collected elsewhere\n"
 	"  backup                    a consistent copy of a live SQLite database\n"
 	"  migrate                   copy a database to PostgreSQL, verified\n"
+	"  user add|list|password    accounts of administrators, leaders and coaches\n"
 	"  version                   print the version\n"
 	"\n"
 	"Options for every command:\n"
-	"  --db FILE                 the database (default $AANWEZIG_DB or ./aanwezig.db)\n"
-	"  --key-file FILE           the link key (default FILE.key beside the database)\n"
+	"  --db FILE|URI             the database (default $AANWEZIG_DB or ./aanwezig.db):\n"
+	"                            a SQLite file, or PostgreSQL as postgresql://... or\n"
+	"                            \"host=... dbname=...\"\n"
+	"  --key-file FILE           the link key (default $AANWEZIG_KEY_FILE, or FILE.key\n"
+	"                            beside a SQLite file; PostgreSQL needs it named)\n"
 	"  --base-url URL            where the web pages are reached, for links\n"
 	"                            (default $AANWEZIG_BASE_URL or http://localhost:8080)\n"
+	"  --smtp-config FILE        the e-mail settings (default $AANWEZIG_SMTP_CONFIG,\n"
+	"                            or FILE.smtp beside the database; docs/mail.md)\n"
 	"\n"
 	"`aanwezig <command> --help` tells more about each command.\n";
 
@@ -54,6 +64,10 @@ static const struct {
 	{"analyze", cmd_analyze},
 	{"backup", cmd_backup},
 	{"migrate", cmd_migrate},
+	{"user", cmd_user},
+	{"mail", cmd_mail},
+	{"privacy", cmd_privacy},
+	{"audit", cmd_audit},
 };
 
 int main(int argc, char **argv)
@@ -64,6 +78,9 @@ int main(int argc, char **argv)
 	g.db = getenv("AANWEZIG_DB");
 	if (g.db == NULL || g.db[0] == '\0')
 		g.db = CLI_DEFAULT_DB;
+	g.key_file = getenv("AANWEZIG_KEY_FILE");
+	if (g.key_file != NULL && g.key_file[0] == '\0')
+		g.key_file = NULL;
 	g.base_url = getenv("AANWEZIG_BASE_URL");
 	if (g.base_url == NULL || g.base_url[0] == '\0')
 		g.base_url = CLI_DEFAULT_BASE_URL;
@@ -77,6 +94,7 @@ int main(int argc, char **argv)
 		const char **slot = strncmp(a, "db", 2) == 0 && (a[2] == '\0' || a[2] == '=') ? &g.db
 			: strncmp(a, "key-file", 8) == 0 && (a[8] == '\0' || a[8] == '=') ? &g.key_file
 			: strncmp(a, "base-url", 8) == 0 && (a[8] == '\0' || a[8] == '=') ? &g.base_url
+			: strncmp(a, "smtp-config", 11) == 0 && (a[11] == '\0' || a[11] == '=') ? &g.smtp_config
 			: NULL;
 		const char *eq = strchr(a, '=');
 		if (strcmp(a, "help") == 0) {

@@ -53,6 +53,8 @@ struct request {
 	const struct user *user;
 	const char *csrf;           /* the session's CSRF token for forms, or NULL */
 	size_t route;               /* 1 + the index of the route taken; 0: none (router.c) */
+	int session_ended;          /* a session cookie came that is no longer valid */
+	int session_unknown;        /* the store could not say whose session it is */
 };
 
 struct reply {

@@ -384,7 +384,7 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 	struct err e = {0};
 	int rc;
 
-	if (!ratelimit_allowed(&req->app->rl, req->client)) {
+	if (!ratelimit_allowed(req->app, req->client)) {
 		http_header(req, res, "Retry-After", "60");
 		page_error(req, res, 429, N_("Too many attempts"),
 			   N_("Too many unknown links were tried from your address. Wait a minute and try again."));
@@ -393,12 +393,13 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 	rc = core_link_open(&req->app->core, req->a, req->arg, v, &e);
 	if (rc == AZ_ENOTFOUND) {
 		/* The same answer as any unknown address. */
-		ratelimit_failed(&req->app->rl, req->client);
+		ratelimit_failed(req->app, req->client);
 		page_error(req, res, 404, N_("Page not found"), N_("There is no page at this address."));
 		return -1;
 	}
 	if (rc != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		/* 503 when the database cannot be reached now: try again later. */
+		page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("The page could not be shown. Please try again later."));
 		return -1;
 	}
@@ -583,7 +584,7 @@ void page_rater_post(struct request *req, struct reply *res)
 		if (p.n > 0) {
 			struct submission none = {0};
 			if (core_link_save(&req->app->core, req->a, &v, &none, st.n - 1, &e) != AZ_OK) {
-				page_error(req, res, 500, N_("Something went wrong"),
+				page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 					   N_("Your answers could not be saved. Please try again."));
 				goto out;
 			}
@@ -591,8 +592,16 @@ void page_rater_post(struct request *req, struct reply *res)
 			render_step(req, res, &v, st.n - 1, &p, NULL);
 			goto out;
 		}
-		if (core_link_submit(&req->app->core, req->a, &v, &e) != AZ_OK) {
-			page_error(req, res, 500, N_("Something went wrong"),
+		int rc = core_link_submit(&req->app->core, req->a, &v, &e);
+		if (rc == AZ_ESTATE) {
+			/* Another request for this link (a second tab, another
+			 * server) was first, or the round closed meanwhile: the
+			 * link's page says which. */
+			http_redirect(req, res, base_path(req));
+			goto out;
+		}
+		if (rc != AZ_OK) {
+			page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}
@@ -604,7 +613,7 @@ void page_rater_post(struct request *req, struct reply *res)
 	if (strcmp(go, "next") == 0 && step >= 1 && step < st.n - 1)
 		missing(req, &v, &s, &st, step, step, &p);
 	if (core_link_save(&req->app->core, req->a, &v, &ok, p.n ? step : target, &e) != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("Your answers could not be saved. Please try again."));
 		goto out;
 	}

@@ -285,6 +285,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		free(app);
 		return rc;
 	}
+	app->core.mail = cfg->mail;
 	/* The link key is needed for every page: fail now, not per request. */
 	if ((rc = core_key(&app->core, e)) != AZ_OK) {
 		core_close(&app->core);
@@ -308,7 +309,6 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		}
 	}
 	app->trust_proxy = cfg->trust_proxy;
-	ratelimit_init(&app->rl);
 	if (threads == 0) {
 		/* Handlers block on the database's fsync; more threads than cores
 		 * let submissions share one commit (store/sqlite.c). Measured in
@@ -348,16 +348,22 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	else
 		snprintf(app->base_url, sizeof app->base_url, "http://%s:%u", host,
 			 info ? (unsigned)info->port : 0);
+	app->secure = strncmp(app->base_url, "https://", 8) == 0;
+	app->session.idle = cfg->session_idle > 0 ? cfg->session_idle : SESSION_IDLE_DEFAULT;
+	app->session.absolute = cfg->session_max > 0 ? cfg->session_max : SESSION_ABSOLUTE_DEFAULT;
 	if (cfg->ready)
 		cfg->ready(app->base_url, cfg->ready_arg);
+	if (cfg->started)
+		cfg->started(&app->core, cfg->hook_arg);
 	while (sigwait(&set, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
 		;
 	/* Stop accepting, let the requests in flight finish, then stop. */
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
+	if (cfg->stopping)
+		cfg->stopping(cfg->hook_arg);
 	rc = AZ_OK;
 out:
-	ratelimit_destroy(&app->rl);
 	metrics_free(app->metrics);
 	core_close(&app->core);
 	free(app);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `aanwezig backup`: a consistent copy of a live SQLite database. While a
+# `aanwezig backup`: a consistent copy of a live SQLite database (also in
+# the PostgreSQL run: backup is SQLite's; PostgreSQL's answer is checked
+# at the end). While a
 # server takes submissions from three loops of curl, backups are made; each
 # copy passes SQLite's integrity check, holds every submission acknowledged
 # before its backup started (its links, served from the copy with the copied
@@ -116,5 +118,17 @@ expect_err "nothing was copied"
 run aanwezig --db "$DB" backup --to "$T/no/such/dir/x.db"
 expect_rc 1
 expect_err "cannot write $T/no/such/dir/x.db"
+
+if on_pg; then
+  test_case "a PostgreSQL database says to use pg_dump, and copies nothing"
+  PGDB=$(db_target pgb)
+  "$AANWEZIG_BIN" --db "$PGDB" init > /dev/null
+  run aanwezig --db "$PGDB" backup --to "$T/pg.db"
+  expect_rc 1
+  expect_err "pg_dump"
+  [ -e "$T/pg.db" ] && _bad "a file was made"
+else
+  skip_case "a PostgreSQL database says to use pg_dump, and copies nothing" "SQLite run"
+fi
 
 finish

@@ -11,7 +11,6 @@ if ! command -v nginx >/dev/null; then
   test_case "nginx is installed"; _bad "nginx is missing (scripts/install-deps installs nginx-light)"; finish; exit
 fi
 DB=$(db_target s)
-type db_sql >/dev/null 2>&1 || db_sql() { sqlite3 "$1" "$2"; }
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 nraters=${SCALEOUT_RATERS:-240}
 A init >/dev/null
