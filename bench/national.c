@@ -306,20 +306,26 @@ static void print_latency(const char *what, const double *ms, int n)
 	       ms[(int)(n * 0.99) < n ? (int)(n * 0.99) : n - 1], ms[n - 1], n);
 }
 
-/* A baseline instance in a temporary folder: one leader and one released
- * round of the same shape, made with the generator. */
+/* A baseline instance of one leader and one released round of the same
+ * shape, made with the generator: in $BASELINE_DB (an empty database, for
+ * a baseline on the same backend) or in a SQLite file in a temporary
+ * folder. */
 static int baseline(int n, double *ms)
 {
-	char dir[] = "/tmp/aanwezig-national-XXXXXX", db[64], cmd[96];
+	char dir[] = "/tmp/aanwezig-national-XXXXXX", file[64], key[80], cmd[96];
+	const char *db = getenv("BASELINE_DB");
 	struct core c;
 	struct err e = {0};
 	int rc;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	snprintf(db, sizeof db, "%s/one.db", dir);
+	snprintf(file, sizeof file, "%s/one.db", dir);
+	snprintf(key, sizeof key, "%s/one.key", dir);
+	if (db == NULL || db[0] == '\0')
+		db = file;
 	quiet = 1;
-	if (generate(db, NULL, 1, 0, NULL) != 0 || core_open(&c, db, NULL, "", &e) != AZ_OK)
+	if (generate(db, key, 1, 0, NULL) != 0 || core_open(&c, db, key, "", &e) != AZ_OK)
 		return 1;
 	rc = report_latency(&c, 2, 2, n, ms, &e);
 	core_close(&c);
@@ -352,7 +358,8 @@ static int measure(const char *db, const char *key, int n)
 	report_latency(&c, 2, last, 5, ms, &e);
 	if (report_latency(&c, 2, last, n, ms, &e) != AZ_OK)
 		return fprintf(stderr, "national: %s\n", e.msg), 1;
-	print_latency("one report, baseline (one round):", base, n);
+	print_latency(getenv("BASELINE_DB") && *getenv("BASELINE_DB") ? "one report, baseline (one round, same backend):"
+									 : "one report, baseline (one round, SQLite):", base, n);
 	print_latency("one report, whole instance loaded:", ms, n);
 	printf("ratio loaded / baseline: median %.2f, p99 %.2f\n", ms[n / 2] / base[n / 2],
 	       ms[(int)(n * 0.99)] / base[(int)(n * 0.99)]);

@@ -11,7 +11,8 @@
 #      small instance (one open round, bench/web_fixture.c) in the same run.
 # With AANWEZIG_PG set to the URI of an empty PostgreSQL database the same on
 # PostgreSQL (generated there directly, and `aanwezig migrate` timed into a
-# second empty database AANWEZIG_PG2 when set), the web load going to two
+# second empty database AANWEZIG_PG2 when set; the report's baseline in a
+# third, AANWEZIG_PG_BASELINE, when set), the web load going to two
 # server processes behind nginx (round robin), and the ratio of PostgreSQL's
 # submissions/s to SQLite's.
 # Usage: bench/national.sh [LEADERS] [SECONDS]   (defaults 20000, 10)
@@ -61,7 +62,7 @@ echo "ratio national / small instance: $(echo "scale=2; $sq_rate / $small_rate" 
 [ -n "${AANWEZIG_PG:-}" ] || { echo "(AANWEZIG_PG not set: PostgreSQL skipped)"; exit 0; }
 echo "== PostgreSQL"
 KEY_FILE="$tmp/pg.key" build/bench/national generate "$AANWEZIG_PG" "$leaders" "$open" "$tmp/pgtokens"
-KEY_FILE="$tmp/pg.key" build/bench/national measure "$AANWEZIG_PG" 200
+KEY_FILE="$tmp/pg.key" BASELINE_DB=${AANWEZIG_PG_BASELINE:-} build/bench/national measure "$AANWEZIG_PG" 200
 if [ -n "${AANWEZIG_PG2:-}" ]; then
   t0=$(date +%s.%N)
   build/aanwezig migrate --from "$tmp/n.db" --to "$AANWEZIG_PG2" | tail -1
