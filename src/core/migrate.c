@@ -333,7 +333,12 @@ int core_migrate(struct arena *a, const char *from, const char *to, struct migra
 		err_prefix(e, "reading the target back");
 		goto out;
 	}
-	rc = compare(&cp, e);
+	if ((rc = compare(&cp, e)) != AZ_OK) {
+		char what[sizeof e->msg];
+		snprintf(what, sizeof what, "%s", e->msg);
+		err_set(e, rc, "the copy does not match the source (%s); do not use the target: empty it "
+			"and migrate again", what);
+	}
 out:
 	out->tables = cp.tables;
 	out->ntable = cp.ntable;
