@@ -403,6 +403,10 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 			   N_("The page could not be shown. Please try again later."));
 		return -1;
 	}
+	/* The invitee's language, as their e-mail was written in, unless they
+	 * chose one here. */
+	if (!req->lang_chosen && v->inv.language != NULL)
+		req->lang = v->inv.language;
 	return 0;
 }
 

@@ -11,6 +11,7 @@ A leader add --name "Marieke <b>van</b> Dalen" --email m@example.org --organisat
 A round new --leader 1 --closes 2099-12-31 >/dev/null
 A rater add --round 1 --name "Henk" --email h@example.org --group bestuur
 A rater add --round 1 --name "Els" --email e@example.org --group mt
+A rater add --round 1 --name "Jane" --email j@example.org --group mt --language en
 A round new --leader 1 >/dev/null
 A rater add --round 2 --name "Draft" --email d@example.org --group mt
 A round open 1 >/dev/null
@@ -18,6 +19,7 @@ links=$(A round links 1)
 tok_self=$(printf '%s\n' "$links" | grep '(leader)' | sed 's#.*/r/##')
 tok_henk=$(printf '%s\n' "$links" | grep -F ' Henk ' | sed 's#.*/r/##')
 tok_els=$(printf '%s\n' "$links" | grep -F ' Els ' | sed 's#.*/r/##')
+tok_jane=$(printf '%s\n' "$links" | grep -F ' Jane ' | sed 's#.*/r/##')
 tok_draft=$(A round links 2 | grep -F ' Draft ' | sed 's#.*/r/##')
 
 "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
@@ -201,6 +203,17 @@ has "Feedback for"
 get "/r/$tok_els" -H 'Accept-Language: en-GB,en;q=0.9'
 has "Feedback for"
 get "/r/$tok_els" -H 'Accept-Language: nl-NL,nl;q=0.9,en;q=0.5'
+has "Feedback voor"
+
+test_case "an invitee's link opens in the invitation's language unless they choose another"
+get "/r/$tok_jane" -H 'Accept-Language: nl-NL,nl;q=0.9'
+has '<html lang="en"'
+has "Feedback for"
+get "/r/$tok_jane" -H 'Cookie: lang=nl'
+has "Feedback voor"
+get "/r/$tok_jane?lang=nl"
+has "Feedback voor"
+get "/r/$tok_els"
 has "Feedback voor"
 
 test_case "a round that is not open yet, or closed, says so"
