@@ -18,13 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../util/buf.h"
 #include "../util/text.h"
 
 #define POOL_MAX 8
-#define STMT_CACHE 64
+#define STMT_CACHE 128
 /* WAL frames after which a connection checkpoints, as SQLite's own
  * wal_autocheckpoint does (1000 there), but after a batch of submissions
  * is acknowledged (see sq_response_submit). A checkpoint writes each page
@@ -149,6 +150,101 @@ static const char *const migrations[] = {
 	"DROP TABLE answers;"
 	"CREATE VIEW answers (response_id, item_id, score) AS"
 	"  SELECT r.id, j.key, j.value FROM responses r, json_each(r.answers) j;",
+	/* 4: accounts, sessions, login links, rate limits, shares, the outbox
+	 * and the audit log; round settings and the date a round closed.
+	 * Rounds closed before this migration get their deadline as
+	 * closed_at, or today when that is later or unset (they closed by
+	 * today), so that retention counts for them too. */
+	"ALTER TABLE rounds ADD COLUMN closed_at TEXT;"
+	"ALTER TABLE rounds ADD COLUMN needs_approval INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (needs_approval IN (0, 1));"
+	"ALTER TABLE rounds ADD COLUMN nomination TEXT NOT NULL DEFAULT 'open'"
+	"  CHECK (nomination IN ('open', 'submitted', 'approved'));"
+	"ALTER TABLE rounds ADD COLUMN reminders TEXT NOT NULL DEFAULT '';"
+	"UPDATE rounds SET closed_at = COALESCE(MIN(closes_on, date('now')), date('now'))"
+	"  WHERE state IN ('closed', 'released');"
+	"CREATE INDEX rounds_closed ON rounds(closed_at) WHERE closed_at IS NOT NULL;"
+	"ALTER TABLE invitations ADD COLUMN language TEXT"
+	"  CHECK (language IS NULL OR language IN ('nl', 'en'));"
+	/* AUTOINCREMENT: an erased account's id is never given to another,
+	 * so audit entries that keep it never point at someone else. */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'leader', 'coach')),"
+	"  leader_id INTEGER REFERENCES leaders(id) ON DELETE CASCADE,"
+	"  password TEXT,"
+	"  language TEXT NOT NULL CHECK (language IN ('nl', 'en')),"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK ((role = 'leader') = (leader_id IS NOT NULL)));"
+	"CREATE INDEX users_leader ON users(leader_id) WHERE leader_id IS NOT NULL;"
+	"CREATE TABLE sessions ("
+	"  id_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  seen_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE login_links ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX login_links_user ON login_links(user_id);"
+	/* \"window\" quoted: a keyword in SQLite, reserved in PostgreSQL. */
+	"CREATE TABLE ratelimits ("
+	"  key TEXT NOT NULL,"
+	"  \"window\" INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, \"window\")) WITHOUT ROWID;"
+	"CREATE TABLE shares ("
+	"  round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (round_id, user_id)) WITHOUT ROWID;"
+	"CREATE INDEX shares_user ON shares(user_id);"
+	/* invitation_id cascades: only an invitation still "created" can be
+	 * removed, so its message was never sent; removing it withdraws the
+	 * queued message (no mail to someone taken off the list, no address
+	 * left behind), and a reused invitation id finds its key free. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  round_id INTEGER REFERENCES rounds(id) ON DELETE CASCADE,"
+	"  invitation_id INTEGER REFERENCES invitations(id) ON DELETE CASCADE,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  text_body TEXT NOT NULL,"
+	"  html_body TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  owner TEXT,"
+	"  lease_until INTEGER,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(state, next_at);"
+	"CREATE INDEX outbox_round ON outbox(round_id) WHERE round_id IS NOT NULL;"
+	"CREATE INDEX outbox_invitation ON outbox(invitation_id) WHERE invitation_id IS NOT NULL;"
+	/* Append-only: no entry is deleted, and the one change allowed is
+	 * leader_erase replacing an actor by 'erased'. user_id has no foreign
+	 * key: the log outlives the accounts it names. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT,"
+	"  detail TEXT,"
+	"  client TEXT);"
+	"CREATE INDEX audit_user ON audit(user_id) WHERE user_id <> 0;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  WHEN NEW.actor IS NOT 'erased' OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at"
+	"    OR NEW.user_id IS NOT OLD.user_id OR NEW.action IS NOT OLD.action"
+	"    OR NEW.object IS NOT OLD.object OR NEW.detail IS NOT OLD.detail OR NEW.client IS NOT OLD.client"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
 #define NMIGRATION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -823,20 +919,20 @@ static int sq_instrument_get(struct store *stp, struct arena *a, int64_t id,
 static const char SQL_ROUND_ADD[] =
 	"INSERT INTO rounds (leader_id, instrument_id, state, opens_on, closes_on, created_at)"
 	" VALUES (?, ?, 'draft', ?, ?, ?) RETURNING id";
-static const char SQL_ROUND_GET[] =
-	"SELECT id, leader_id, instrument_id, state, opens_on, closes_on, created_at"
-	" FROM rounds WHERE id = ?";
+#define ROUND_COLS "id, leader_id, instrument_id, state, opens_on, closes_on, created_at," \
+	" closed_at, needs_approval, nomination, reminders"
+static const char SQL_ROUND_GET[] = "SELECT " ROUND_COLS " FROM rounds WHERE id = ?";
 static const char SQL_ROUND_LIST[] =
-	"SELECT id, leader_id, instrument_id, state, opens_on, closes_on, created_at"
-	" FROM rounds WHERE ? = 0 OR leader_id = ? ORDER BY id";
+	"SELECT " ROUND_COLS " FROM rounds WHERE ? = 0 OR leader_id = ? ORDER BY id";
 static const char SQL_ROUND_STATE[] = "SELECT state FROM rounds WHERE id = ?";
 static const char SQL_ROUND_MOVE[] =
-	"UPDATE rounds SET state = ?, opens_on = COALESCE(?, opens_on),"
-	" closes_on = COALESCE(?, closes_on) WHERE id = ? AND state = ?";
+	"UPDATE rounds SET state = ?1, opens_on = COALESCE(?2, opens_on),"
+	" closes_on = COALESCE(?3, closes_on),"
+	" closed_at = CASE WHEN ?1 IN ('closed', 'released') THEN COALESCE(closed_at, ?6) ELSE closed_at END"
+	" WHERE id = ?4 AND state = ?5";
 static const char SQL_LEADER_EXISTS[] = "SELECT COUNT(*) FROM leaders WHERE id = ?";
 
-/* A round from the columns base.. of a row (id, leader_id, instrument_id,
- * state, opens_on, closes_on, created_at). */
+/* A round from the columns base.. of a row (ROUND_COLS). */
 static void round_cols(struct arena *a, sqlite3_stmt *st, int base, struct round *r)
 {
 	r->id = sqlite3_column_int64(st, base);
@@ -846,6 +942,10 @@ static void round_cols(struct arena *a, sqlite3_stmt *st, int base, struct round
 	r->opens_on = col_text(a, st, base + 4);
 	r->closes_on = col_text(a, st, base + 5);
 	r->created_at = col_text(a, st, base + 6);
+	r->closed_at = col_text(a, st, base + 7);
+	r->needs_approval = sqlite3_column_int(st, base + 8);
+	r->nomination = nomination_state_parse((const char *)sqlite3_column_text(st, base + 9));
+	r->reminders = col_text(a, st, base + 10);
 }
 
 static void round_row(struct arena *a, sqlite3_stmt *st, void *el)
@@ -854,8 +954,8 @@ static void round_row(struct arena *a, sqlite3_stmt *st, void *el)
 }
 
 static const char SQL_INV_ADD[] =
-	"INSERT INTO invitations (round_id, group_id, name, email, nonce, token_hash, state, created_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'created', ?) RETURNING id";
+	"INSERT INTO invitations (round_id, group_id, name, email, nonce, token_hash, state, created_at, language)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'created', ?, ?) RETURNING id";
 
 /* Insert one invitation inside the caller's transaction. */
 static int inv_insert(struct sq *s, struct conn *c, struct invitation *inv, const char *now, struct err *e)
@@ -872,6 +972,7 @@ static int inv_insert(struct sq *s, struct conn *c, struct invitation *inv, cons
 	bind_text(st, 5, inv->nonce);
 	bind_text(st, 6, inv->token_hash);
 	bind_text(st, 7, now);
+	bind_text(st, 8, inv->language);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		inv->id = sqlite3_column_int64(st, 0);
@@ -880,6 +981,9 @@ static int inv_insert(struct sq *s, struct conn *c, struct invitation *inv, cons
 	} else if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_UNIQUE) {
 		rc = err_set(e, AZ_EDUP, "%s is already invited to round %lld",
 			     inv->email ? inv->email : "the leader", (long long)inv->round_id);
+	} else if (sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_CHECK) {
+		rc = err_set(e, AZ_EINVAL, "the language of an invitation is nl, en or none, not %s",
+			     inv->language ? inv->language : "none");
 	} else {
 		rc = db_fail(s, c->db, e);
 	}
@@ -988,12 +1092,15 @@ static int sq_round_transition(struct store *stp, int64_t id, int from, int to,
 	struct sq *s = SQ(stp);
 	struct conn *c;
 	sqlite3_stmt *st;
+	char today[11];
 	int rc, now_state = -1;
 
 	if ((rc = w_begin(s, &c, e)) != AZ_OK)
 		return rc;
 	if ((st = stmt(s, c, SQL_ROUND_MOVE, e)) == NULL)
 		return w_end(s, c, e->code, e);
+	date_today(today);
+	bind_text(st, 6, today);
 	bind_text(st, 1, round_state_name(to));
 	bind_text(st, 2, opens_on);
 	bind_text(st, 3, closes_on);
@@ -1011,12 +1118,9 @@ static int sq_round_transition(struct store *stp, int64_t id, int from, int to,
 
 /* ---- Invitations ----------------------------------------------------- */
 
-static const char SQL_INV_LIST[] =
-	"SELECT id, round_id, group_id, name, email, nonce, token_hash, state, created_at"
-	" FROM invitations WHERE round_id = ? ORDER BY id";
-static const char SQL_INV_BY_TOKEN[] =
-	"SELECT id, round_id, group_id, name, email, nonce, token_hash, state, created_at"
-	" FROM invitations WHERE token_hash = ?";
+#define INV_COLS "id, round_id, group_id, name, email, nonce, token_hash, state, created_at, language"
+static const char SQL_INV_LIST[] = "SELECT " INV_COLS " FROM invitations WHERE round_id = ? ORDER BY id";
+static const char SQL_INV_BY_TOKEN[] = "SELECT " INV_COLS " FROM invitations WHERE token_hash = ?";
 static const char SQL_GROUP_COUNTS[] =
 	"SELECT group_id,"
 	" SUM(CASE WHEN state <> 'revoked' THEN 1 ELSE 0 END),"
@@ -1036,6 +1140,7 @@ static void inv_row(struct arena *a, sqlite3_stmt *st, void *el)
 	v->token_hash = col_text(a, st, 6);
 	v->state = invitation_state_parse((const char *)sqlite3_column_text(st, 7));
 	v->created_at = col_text(a, st, 8);
+	v->language = col_text(a, st, 9);
 }
 
 static int sq_invitations_add(struct store *stp, struct invitation *inv, size_t n, size_t *bad, struct err *e)
@@ -1097,8 +1202,8 @@ static int sq_invitation_by_token(struct store *stp, struct arena *a, const char
  * every page of a personal link starts here. */
 static const char SQL_LINK_GET[] =
 	"SELECT i.id, i.round_id, i.group_id, i.name, i.email, i.nonce, i.token_hash, i.state, i.created_at,"
-	" r.id, r.leader_id, r.instrument_id, r.state, r.opens_on, r.closes_on, r.created_at,"
-	" l.id, l.name, l.email, l.organisation, l.language, l.created_at, d.body"
+	" i.language, r.id, r.leader_id, r.instrument_id, r.state, r.opens_on, r.closes_on, r.created_at,"
+	" r.closed_at, r.needs_approval, r.nomination, r.reminders, l.id, l.name, l.email, l.organisation, l.language, l.created_at, d.body"
 	" FROM invitations i JOIN rounds r ON r.id = i.round_id JOIN leaders l ON l.id = r.leader_id"
 	" LEFT JOIN drafts d ON d.invitation_id = i.id AND i.state <> 'submitted'"
 	" WHERE i.token_hash = ?";
@@ -1116,9 +1221,9 @@ static void link_row(struct arena *a, sqlite3_stmt *st, void *el)
 	struct link_row *x = el;
 
 	inv_row(a, st, x->inv);
-	round_cols(a, st, 9, x->r);
-	leader_cols(a, st, 16, x->l);
-	*x->draft = col_text(a, st, 22);
+	round_cols(a, st, 10, x->r);
+	leader_cols(a, st, 21, x->l);
+	*x->draft = col_text(a, st, 27);
 }
 
 static int sq_link_get(struct store *stp, struct arena *a, const char *token_hash, struct invitation *inv,
@@ -1508,6 +1613,1012 @@ static int sq_response_list(struct store *stp, struct arena *a, int64_t round_id
 	return r_end(s, c, AZ_OK);
 }
 
+/* ---- Version 4: shared helpers ---------------------------------------- */
+
+/* A failed write step as a status: a taken unique key is AZ_EDUP (with
+ * the message dup), a reference to a row that does not exist
+ * AZ_ENOTFOUND, a value a CHECK refuses AZ_EINVAL. */
+static int write_fail(struct sq *s, struct conn *c, const char *dup, struct err *e)
+{
+	int code = sqlite3_extended_errcode(c->db);
+
+	if (dup != NULL && (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY))
+		return err_set(e, AZ_EDUP, "%s", dup);
+	if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, AZ_ENOTFOUND, "it refers to a round, leader, invitation or account "
+			       "that does not exist");
+	if (code == SQLITE_CONSTRAINT_CHECK || code == SQLITE_CONSTRAINT_NOTNULL)
+		return err_set(e, AZ_EINVAL, "a value is missing or not allowed (%s)", sqlite3_errmsg(c->db));
+	return db_fail(s, c->db, e);
+}
+
+/* Step a write statement that returns no rows; map failures as above. */
+static int step_write(struct sq *s, struct conn *c, sqlite3_stmt *st, const char *dup, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? AZ_OK : write_fail(s, c, dup, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* A read that fills *out from the first column of at most one row, with
+ * binds (id1, id2) or (text, id2): *found says whether a row came. */
+static int read_int(struct sq *s, struct conn *c, const char *sql, const char *key, int64_t id1, int64_t id2,
+		    int64_t *out, int *found, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, c, sql, e);
+	int rc;
+
+	if (st == NULL)
+		return e->code;
+	if (key != NULL)
+		bind_text(st, 1, key);
+	else
+		bind_int(st, 1, id1);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		bind_int(st, 2, id2);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? AZ_OK : db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- Round settings and the leader's list ----------------------------- */
+
+static const char SQL_ROUND_SETTINGS[] =
+	"UPDATE rounds SET needs_approval = ?, reminders = ? WHERE id = ? AND state <> 'released'";
+static const char SQL_ROUND_NOMINATE[] =
+	"UPDATE rounds SET nomination = ? WHERE id = ? AND nomination = ? AND state = 'draft'";
+static const char SQL_ROUND_NOMINATION[] = "SELECT state, nomination FROM rounds WHERE id = ?";
+static const char SQL_ROUNDS_DUE[] =
+	"SELECT " ROUND_COLS " FROM rounds WHERE state = 'open' AND closes_on < ? ORDER BY id";
+
+/* "" or day numbers separated by commas ("7,2"). */
+static int reminders_valid(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	for (;;) {
+		int digits = 0;
+		while (*s >= '0' && *s <= '9' && digits < 4)
+			s++, digits++;
+		if (digits == 0 || digits > 3)
+			return 0;
+		if (*s == '\0')
+			return 1;
+		if (*s++ != ',')
+			return 0;
+	}
+}
+
+static int sq_round_settings(struct store *stp, int64_t id, int needs_approval, const char *reminders,
+			     struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc, state = -1;
+
+	if (reminders == NULL)
+		reminders = "";
+	if (!reminders_valid(reminders))
+		return err_set(e, AZ_EINVAL, "reminders are days before the deadline separated by commas, "
+			       "such as 7,2; not \"%s\"", reminders);
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUND_SETTINGS, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, needs_approval != 0);
+	bind_text(st, 2, reminders);
+	bind_int(st, 3, id);
+	rc = step_write(s, c, st, NULL, e);
+	if (rc == AZ_OK && sqlite3_changes(c->db) == 0) {
+		rc = round_state_in(s, c, id, &state, e);
+		if (rc == AZ_OK)
+			rc = err_set(e, AZ_ESTATE, "round %lld is released; its settings can no longer change",
+				     (long long)id);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_round_nomination(struct store *stp, int64_t id, int from, int to, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (from < NOM_OPEN || from > NOM_APPROVED || to < NOM_OPEN || to > NOM_APPROVED)
+		return err_set(e, AZ_EINVAL, "not a state of the list of raters");
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUND_NOMINATE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, nomination_state_name(to));
+	bind_int(st, 2, id);
+	bind_text(st, 3, nomination_state_name(from));
+	rc = step_write(s, c, st, NULL, e);
+	if (rc != AZ_OK || sqlite3_changes(c->db) > 0)
+		return w_end(s, c, rc, e);
+	/* Nothing changed: say why. */
+	if ((st = stmt(s, c, SQL_ROUND_NOMINATION, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		rc = err_set(e, AZ_ENOTFOUND, "there is no round %lld", (long long)id);
+	else if (rc != SQLITE_ROW)
+		rc = db_fail(s, c->db, e);
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "draft") != 0)
+		rc = err_set(e, AZ_ESTATE, "round %lld is %s; its list of raters can only change while it "
+			     "is a draft", (long long)id, (const char *)sqlite3_column_text(st, 0));
+	else
+		rc = err_set(e, AZ_ESTATE, "the list of raters of round %lld is %s, not %s", (long long)id,
+			     (const char *)sqlite3_column_text(st, 1), nomination_state_name(from));
+	sqlite3_reset(st);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_rounds_due(struct store *stp, struct arena *a, const char *today, struct round **out, size_t *n,
+			 struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_ROUNDS_DUE, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_text(st, 1, today);
+		rc = collect(s, c, st, a, sizeof **out, round_row, (void **)out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Removing an invitation ------------------------------------------- */
+
+static const char SQL_INV_FOR_REMOVE[] =
+	"SELECT i.state, i.group_id, r.state FROM invitations i JOIN rounds r ON r.id = i.round_id"
+	" WHERE i.id = ? AND i.round_id = ?";
+static const char SQL_INV_REMOVE[] = "DELETE FROM invitations WHERE id = ?";
+
+static int sq_invitation_remove(struct store *stp, int64_t round_id, int64_t id, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_INV_FOR_REMOVE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, id);
+	bind_int(st, 2, round_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		rc = err_set(e, AZ_ENOTFOUND, "round %lld has no invitation %lld", (long long)round_id,
+			     (long long)id);
+	else if (rc != SQLITE_ROW)
+		rc = db_fail(s, c->db, e);
+	else if (strcmp((const char *)sqlite3_column_text(st, 1), "self") == 0)
+		rc = err_set(e, AZ_ESTATE, "the leader's own invitation cannot be removed");
+	else if (strcmp((const char *)sqlite3_column_text(st, 2), "draft") != 0)
+		rc = err_set(e, AZ_ESTATE, "round %lld is %s; invitations can only be removed while it is "
+			     "a draft", (long long)round_id, (const char *)sqlite3_column_text(st, 2));
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), "created") != 0)
+		rc = err_set(e, AZ_ESTATE, "invitation %lld is %s; only one not yet sent can be removed",
+			     (long long)id, (const char *)sqlite3_column_text(st, 0));
+	else
+		rc = AZ_OK;
+	sqlite3_reset(st);
+	if (rc == AZ_OK && (st = stmt(s, c, SQL_INV_REMOVE, e)) == NULL)
+		rc = e->code;
+	if (rc == AZ_OK) {
+		bind_int(st, 1, id);
+		rc = step_write(s, c, st, NULL, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+/* ---- Accounts --------------------------------------------------------- */
+
+#define USER_COLS "u.id, u.email, u.name, u.role, u.leader_id, u.password, u.language, u.created_at"
+static const char SQL_USER_ADD[] =
+	"INSERT INTO users (email, name, role, leader_id, password, language, created_at)"
+	" VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?) RETURNING id";
+static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?";
+static const char SQL_USER_BY_EMAIL[] = "SELECT " USER_COLS " FROM users u WHERE u.email = ?";
+static const char SQL_USER_LIST[] = "SELECT " USER_COLS " FROM users u ORDER BY u.id";
+static const char SQL_USER_PASSWORD[] = "UPDATE users SET password = ? WHERE id = ?";
+
+/* An account from the columns base.. of a row (USER_COLS). */
+static void user_cols(struct arena *a, sqlite3_stmt *st, int base, struct user *u)
+{
+	u->id = sqlite3_column_int64(st, base);
+	u->email = col_text(a, st, base + 1);
+	u->name = col_text(a, st, base + 2);
+	u->role = user_role_parse((const char *)sqlite3_column_text(st, base + 3));
+	u->leader_id = sqlite3_column_int64(st, base + 4);
+	u->password = col_text(a, st, base + 5);
+	u->language = col_text(a, st, base + 6);
+	u->created_at = sqlite3_column_int64(st, base + 7);
+}
+
+static void user_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	user_cols(a, st, 0, el);
+}
+
+static int sq_user_add(struct store *stp, struct user *u, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	char dup[320];
+	int rc;
+
+	if (u->role != ROLE_ADMIN && u->role != ROLE_LEADER && u->role != ROLE_COACH)
+		return err_set(e, AZ_EINVAL, "an account is an admin, a leader or a coach");
+	if ((u->role == ROLE_LEADER) != (u->leader_id > 0))
+		return err_set(e, AZ_EINVAL, "a leader's account, and only that, belongs to a leader");
+	if (u->created_at == 0)
+		u->created_at = (int64_t)time(NULL);
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_USER_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, u->email);
+	bind_text(st, 2, u->name ? u->name : "");
+	bind_text(st, 3, user_role_name(u->role));
+	bind_int(st, 4, u->leader_id);
+	bind_text(st, 5, u->password);
+	bind_text(st, 6, u->language);
+	bind_int(st, 7, u->created_at);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(st, 0);
+		rc = AZ_OK;
+	} else {
+		snprintf(dup, sizeof dup, "an account with e-mail %s already exists", u->email ? u->email : "");
+		rc = write_fail(s, c, dup, e);
+	}
+	sqlite3_reset(st);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_user_get(struct store *stp, struct arena *a, int64_t id, struct user *out, struct err *e)
+{
+	return get_one(SQ(stp), SQL_USER_GET, a, id, NULL, user_row, out, "there is no account %lld", e);
+}
+
+static int sq_user_by_email(struct store *stp, struct arena *a, const char *email, struct user *out,
+			    struct err *e)
+{
+	return get_one(SQ(stp), SQL_USER_BY_EMAIL, a, 0, email, user_row, out, "no account has this e-mail address", e);
+}
+
+/* Run a query without parameters (or one integer, id) into an array. */
+static int list_all(struct sq *s, const char *sql, int bind, int64_t id, struct arena *a, size_t elsize,
+		    row_fn row, void **out, size_t *n, struct err *e)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, sql, e)) == NULL) {
+		rc = e->code;
+	} else {
+		if (bind)
+			bind_int(st, 1, id);
+		rc = collect(s, c, st, a, elsize, row, out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+static int sq_user_list(struct store *stp, struct arena *a, struct user **out, size_t *n, struct err *e)
+{
+	return list_all(SQ(stp), SQL_USER_LIST, 0, 0, a, sizeof **out, user_row, (void **)out, n, e);
+}
+
+/* Run one write statement with (text, id) or (id) bound; AZ_ENOTFOUND
+ * with missing when it changed nothing (missing NULL: that is fine). */
+static int write_one(struct sq *s, const char *sql, const char *text, int64_t id, const char *missing,
+		     struct err *e)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, sql, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	if (sqlite3_bind_parameter_count(st) == 2) {
+		bind_text(st, 1, text);
+		bind_int(st, 2, id);
+	} else if (text != NULL) {
+		bind_text(st, 1, text);
+	} else {
+		bind_int(st, 1, id);
+	}
+	rc = step_write(s, c, st, NULL, e);
+	if (rc == AZ_OK && missing != NULL && sqlite3_changes(c->db) == 0)
+		rc = err_set(e, AZ_ENOTFOUND, missing, (long long)id);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_user_set_password(struct store *stp, int64_t id, const char *hash, struct err *e)
+{
+	return write_one(SQ(stp), SQL_USER_PASSWORD, hash, id, "there is no account %lld", e);
+}
+
+/* ---- Sessions and login links ----------------------------------------- */
+
+static const char SQL_SESSION_ADD[] =
+	"INSERT INTO sessions (id_hash, user_id, created_at, seen_at) VALUES (?, ?, ?, ?)";
+static const char SQL_SESSION_GET[] =
+	"SELECT s.id_hash, s.user_id, s.created_at, s.seen_at, " USER_COLS
+	" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?";
+static const char SQL_SESSION_SEEN[] = "UPDATE sessions SET seen_at = ?2 WHERE id_hash = ?1";
+static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE id_hash = ?";
+static const char SQL_SESSION_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?";
+static const char SQL_LOGIN_ADD[] =
+	"INSERT INTO login_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)";
+static const char SQL_LOGIN_USE[] =
+	"DELETE FROM login_links WHERE token_hash = ? RETURNING user_id, expires_at";
+static const char SQL_LOGIN_SWEEP[] = "DELETE FROM login_links WHERE expires_at < ?";
+
+/* How often seen_at is written: a session read more often within a
+ * minute is a read only. */
+#define SEEN_EVERY 60
+
+static int sq_session_add(struct store *stp, const struct session *ses, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_SESSION_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, ses->id_hash);
+	bind_int(st, 2, ses->user_id);
+	bind_int(st, 3, ses->created_at);
+	bind_int(st, 4, ses->seen_at);
+	rc = step_write(s, c, st, "this session exists already", e);
+	return w_end(s, c, rc, e);
+}
+
+struct session_row {
+	struct session *s;
+	struct user *u;
+};
+
+static void session_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct session_row *x = el;
+
+	x->s->id_hash = col_text(a, st, 0);
+	x->s->user_id = sqlite3_column_int64(st, 1);
+	x->s->created_at = sqlite3_column_int64(st, 2);
+	x->s->seen_at = sqlite3_column_int64(st, 3);
+	user_cols(a, st, 4, x->u);
+}
+
+/* One read; a write only to drop an expired session or to note the
+ * request time when the last note is a minute old or more. */
+static int sq_session_get(struct store *stp, struct arena *a, const char *id_hash, int64_t now, int64_t idle,
+			  int64_t absolute, struct session *out, struct user *user, struct err *e)
+{
+	static const char gone[] = "this session is unknown or has expired";
+	struct sq *s = SQ(stp);
+	struct session ses = {0};
+	struct user u = {0};
+	struct session_row x = {&ses, &u};
+	int rc;
+
+	if ((rc = get_one(s, SQL_SESSION_GET, a, 0, id_hash, session_row, &x, gone, e)) != AZ_OK)
+		return rc;
+	if (now - ses.seen_at > idle || now - ses.created_at > absolute) {
+		if ((rc = write_one(s, SQL_SESSION_DELETE, id_hash, 0, NULL, e)) != AZ_OK)
+			return rc;
+		return err_set(e, AZ_ENOTFOUND, gone);
+	}
+	if (now - ses.seen_at >= SEEN_EVERY) {
+		/* AZ_ENOTFOUND when it was deleted (logged out) meanwhile. */
+		if ((rc = write_one(s, SQL_SESSION_SEEN, id_hash, now, gone, e)) != AZ_OK)
+			return rc;
+		ses.seen_at = now;
+	}
+	if (out != NULL)
+		*out = ses;
+	if (user != NULL)
+		*user = u;
+	return AZ_OK;
+}
+
+static int sq_session_delete(struct store *stp, const char *id_hash, struct err *e)
+{
+	return write_one(SQ(stp), SQL_SESSION_DELETE, id_hash, 0, NULL, e);
+}
+
+static int sq_session_delete_user(struct store *stp, int64_t user_id, struct err *e)
+{
+	return write_one(SQ(stp), SQL_SESSION_DELETE_USER, NULL, user_id, NULL, e);
+}
+
+static int sq_login_link_add(struct store *stp, const char *token_hash, int64_t user_id, int64_t expires_at,
+			     struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LOGIN_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, token_hash);
+	bind_int(st, 2, user_id);
+	bind_int(st, 3, expires_at);
+	rc = step_write(s, c, st, "this login link exists already", e);
+	return w_end(s, c, rc, e);
+}
+
+/* Deleting the link is what uses it: of two requests with the same link
+ * only one gets the row back. Expired links of anyone go in the same
+ * transaction, so the table stays as small as the links in flight. */
+static int sq_login_link_use(struct store *stp, const char *token_hash, int64_t now, int64_t *user_id,
+			     struct err *e)
+{
+	static const char gone[] = "this login link is unknown, used or expired";
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc, found = 0;
+
+	*user_id = 0;
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_LOGIN_USE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, token_hash);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) >= now)
+		*user_id = sqlite3_column_int64(st, 0), found = 1, rc = AZ_OK;
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = AZ_OK;        /* an expired link is deleted all the same */
+	else
+		rc = db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	if (rc == AZ_OK && (st = stmt(s, c, SQL_LOGIN_SWEEP, e)) == NULL)
+		rc = e->code;
+	if (rc == AZ_OK) {
+		bind_int(st, 1, now);
+		rc = step_write(s, c, st, NULL, e);
+	}
+	if ((rc = w_end(s, c, rc, e)) != AZ_OK || found)
+		return rc;
+	return err_set(e, AZ_ENOTFOUND, gone);
+}
+
+/* ---- Rate limits ------------------------------------------------------ */
+
+static const char SQL_RATE_HIT[] =
+	"INSERT INTO ratelimits (key, \"window\", count) VALUES (?, ?, 1)"
+	" ON CONFLICT (key, \"window\") DO UPDATE SET count = count + 1 RETURNING count";
+static const char SQL_RATE_DROP[] = "DELETE FROM ratelimits WHERE key = ? AND \"window\" < ?";
+static const char SQL_RATE_PEEK[] = "SELECT count FROM ratelimits WHERE key = ? AND \"window\" = ?";
+
+static int sq_ratelimit_hit(struct store *stp, const char *key, int64_t window, int64_t *count, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_RATE_HIT, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, key);
+	bind_int(st, 2, window);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0), rc = AZ_OK;
+	else
+		rc = write_fail(s, c, NULL, e);
+	sqlite3_reset(st);
+	/* The first event of a window drops the key's older ones: one
+	 * delete, by the primary key, per key and window. */
+	if (rc == AZ_OK && *count == 1) {
+		if ((st = stmt(s, c, SQL_RATE_DROP, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_text(st, 1, key);
+		bind_int(st, 2, window);
+		rc = step_write(s, c, st, NULL, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_ratelimit_peek(struct store *stp, const char *key, int64_t window, int64_t *count, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	int found, rc;
+
+	*count = 0;
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	rc = read_int(s, c, SQL_RATE_PEEK, key, 0, window, count, &found, e);
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Shares ----------------------------------------------------------- */
+
+static const char SQL_SHARE_ADD[] =
+	"INSERT INTO shares (round_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+static const char SQL_SHARE_DROP[] = "DELETE FROM shares WHERE round_id = ? AND user_id = ?";
+static const char SQL_SHARE_LIST[] =
+	"SELECT " USER_COLS " FROM shares s JOIN users u ON u.id = s.user_id WHERE s.round_id = ? ORDER BY u.id";
+static const char SQL_SHARE_EXISTS[] =
+	"SELECT 1 FROM shares WHERE round_id = ? AND user_id = ?";
+
+static int sq_share_set(struct store *stp, int64_t round_id, int64_t user_id, int shared, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, shared ? SQL_SHARE_ADD : SQL_SHARE_DROP, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, round_id);
+	bind_int(st, 2, user_id);
+	rc = step_write(s, c, st, NULL, e);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_share_list(struct store *stp, struct arena *a, int64_t round_id, struct user **out, size_t *n,
+			 struct err *e)
+{
+	return list_all(SQ(stp), SQL_SHARE_LIST, 1, round_id, a, sizeof **out, user_row, (void **)out, n, e);
+}
+
+static int sq_share_exists(struct store *stp, int64_t round_id, int64_t user_id, int *shared, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	int64_t one = 0;
+	int rc;
+
+	*shared = 0;
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	rc = read_int(s, c, SQL_SHARE_EXISTS, NULL, round_id, user_id, &one, shared, e);
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- The outbox ------------------------------------------------------- */
+
+#define MAIL_COLS "id, key, round_id, invitation_id, to_addr, subject, text_body, html_body, state," \
+	" attempts, next_at, last_error, created_at, sent_at"
+static const char SQL_OUTBOX_ADD[] =
+	"INSERT INTO outbox (key, round_id, invitation_id, to_addr, subject, text_body, html_body, state,"
+	" attempts, next_at, created_at) VALUES (?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?, 'queued', 0, ?, ?)"
+	" ON CONFLICT (key) DO NOTHING RETURNING id";
+static const char SQL_OUTBOX_EXPIRE[] =
+	"UPDATE outbox SET state = 'failed', owner = NULL, lease_until = NULL,"
+	" last_error = 'interrupted while sending; it may or may not have arrived'"
+	" WHERE state = 'sending' AND lease_until < ?";
+/* Longest due first: (next_at, id) is the order of the index, and
+ * messages queued together are due together. */
+static const char SQL_OUTBOX_CLAIM[] =
+	"UPDATE outbox SET state = 'sending', owner = ?1, lease_until = ?2, attempts = attempts + 1"
+	" WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_at <= ?3"
+	" ORDER BY next_at, id LIMIT ?4) RETURNING " MAIL_COLS;
+/* A sent message keeps no body: an invitation's holds a working link,
+ * which the database otherwise never holds, and nothing reads it again. */
+static const char SQL_OUTBOX_DONE[] =
+	"UPDATE outbox SET state = ?1, owner = NULL, lease_until = NULL, last_error = ?2,"
+	" next_at = CASE WHEN ?1 = 'queued' THEN ?3 ELSE next_at END,"
+	" sent_at = CASE WHEN ?1 = 'sent' THEN ?4 ELSE sent_at END,"
+	" text_body = CASE WHEN ?1 = 'sent' THEN '' ELSE text_body END,"
+	" html_body = CASE WHEN ?1 = 'sent' THEN NULL ELSE html_body END"
+	" WHERE id = ?5 AND owner = ?6 AND state = 'sending' RETURNING invitation_id";
+static const char SQL_INV_SENT[] = "UPDATE invitations SET state = 'sent' WHERE id = ? AND state = 'created'";
+static const char SQL_OUTBOX_RETRY[] =
+	"UPDATE outbox SET state = 'queued', next_at = ? WHERE id = ? AND state = 'failed'";
+static const char SQL_OUTBOX_STATE[] = "SELECT state FROM outbox WHERE id = ?";
+static const char SQL_OUTBOX_LIST[] =
+	"SELECT id, key, round_id, invitation_id, to_addr, subject, NULL, NULL, state,"
+	" attempts, next_at, last_error, created_at, sent_at"
+	" FROM outbox WHERE ?1 = 0 OR round_id = ?1 ORDER BY id DESC";
+static const char SQL_OUTBOX_COUNT[] = "SELECT state, COUNT(*) FROM outbox GROUP BY state";
+
+static void mail_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct mail *m = el;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->key = col_text(a, st, 1);
+	m->round_id = sqlite3_column_int64(st, 2);
+	m->invitation_id = sqlite3_column_int64(st, 3);
+	m->to = col_text(a, st, 4);
+	m->subject = col_text(a, st, 5);
+	m->text = col_text(a, st, 6);
+	m->html = col_text(a, st, 7);
+	m->state = mail_state_parse((const char *)sqlite3_column_text(st, 8));
+	m->attempts = sqlite3_column_int(st, 9);
+	m->next_at = sqlite3_column_int64(st, 10);
+	m->last_error = col_text(a, st, 11);
+	m->created_at = sqlite3_column_int64(st, 12);
+	m->sent_at = sqlite3_column_int64(st, 13);
+}
+
+static int sq_outbox_add(struct store *stp, struct mail *m, size_t n, size_t *added, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	*added = 0;
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	for (size_t i = 0; rc == AZ_OK && i < n; i++) {
+		if ((st = stmt(s, c, SQL_OUTBOX_ADD, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_text(st, 1, m[i].key);
+		bind_int(st, 2, m[i].round_id);
+		bind_int(st, 3, m[i].invitation_id);
+		bind_text(st, 4, m[i].to);
+		bind_text(st, 5, m[i].subject);
+		bind_text(st, 6, m[i].text);
+		bind_text(st, 7, m[i].html);
+		bind_int(st, 8, m[i].next_at);
+		bind_int(st, 9, m[i].created_at ? m[i].created_at : now);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			m[i].id = sqlite3_column_int64(st, 0);
+			m[i].state = MAIL_QUEUED;
+			(*added)++;
+			rc = AZ_OK;
+		} else if (rc == SQLITE_DONE) {
+			m[i].id = 0;    /* already there */
+			rc = AZ_OK;
+		} else {
+			rc = write_fail(s, c, NULL, e);
+			err_prefix(e, "message %s", m[i].key ? m[i].key : "");
+		}
+		sqlite3_reset(st);
+	}
+	if (rc != AZ_OK)
+		*added = 0;
+	return w_end(s, c, rc, e);
+}
+
+static int mail_order(const void *pa, const void *pb)
+{
+	const struct mail *x = pa, *y = pb;
+
+	if (x->next_at != y->next_at)
+		return x->next_at < y->next_at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int sq_outbox_claim(struct store *stp, struct arena *a, const char *owner, int64_t now,
+			   int64_t lease_until, size_t max, struct mail **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	/* First the messages whose sender vanished mid-send: failed, for an
+	 * administrator to look at, never sent again on their own. */
+	if ((st = stmt(s, c, SQL_OUTBOX_EXPIRE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, now);
+	if ((rc = step_write(s, c, st, NULL, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if ((st = stmt(s, c, SQL_OUTBOX_CLAIM, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, owner);
+	bind_int(st, 2, lease_until);
+	bind_int(st, 3, now);
+	bind_int(st, 4, max > INT64_MAX ? INT64_MAX : (int64_t)max);
+	rc = collect(s, c, st, a, sizeof **out, mail_row, (void **)out, n, e);
+	if (rc != AZ_OK) {
+		*out = NULL;
+		*n = 0;
+	} else {
+		/* RETURNING gives rows in no promised order. */
+		qsort(*out, *n, sizeof **out, mail_order);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_outbox_done(struct store *stp, int64_t id, const char *owner, int state, int64_t next_at,
+			  const char *error, int64_t now, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int64_t inv = 0;
+	int rc;
+
+	if (state != MAIL_SENT && state != MAIL_QUEUED && state != MAIL_FAILED)
+		return err_set(e, AZ_EINVAL, "a message ends sent, queued again or failed");
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_OUTBOX_DONE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, mail_state_name(state));
+	bind_text(st, 2, error);
+	bind_int(st, 3, next_at);
+	bind_int(st, 4, now);
+	bind_int(st, 5, id);
+	bind_text(st, 6, owner);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		inv = sqlite3_column_int64(st, 0), rc = AZ_OK;
+	else if (rc == SQLITE_DONE)
+		rc = err_set(e, AZ_ESTATE, "message %lld is not being sent by %s (its lease ran out, or it "
+			     "is gone)", (long long)id, owner ? owner : "this sender");
+	else
+		rc = db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	if (rc == AZ_OK && state == MAIL_SENT && inv > 0) {
+		if ((st = stmt(s, c, SQL_INV_SENT, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_int(st, 1, inv);
+		rc = step_write(s, c, st, NULL, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_outbox_retry(struct store *stp, int64_t id, int64_t now, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_OUTBOX_RETRY, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, now);
+	bind_int(st, 2, id);
+	rc = step_write(s, c, st, NULL, e);
+	if (rc == AZ_OK && sqlite3_changes(c->db) == 0) {
+		if ((st = stmt(s, c, SQL_OUTBOX_STATE, e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_int(st, 1, id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			rc = err_set(e, AZ_ESTATE, "message %lld is %s; only a failed one can be sent again",
+				     (long long)id, (const char *)sqlite3_column_text(st, 0));
+		else if (rc == SQLITE_DONE)
+			rc = err_set(e, AZ_ENOTFOUND, "there is no message %lld", (long long)id);
+		else
+			rc = db_fail(s, c->db, e);
+		sqlite3_reset(st);
+	}
+	return w_end(s, c, rc, e);
+}
+
+static int sq_outbox_list(struct store *stp, struct arena *a, int64_t round_id, struct mail **out, size_t *n,
+			  struct err *e)
+{
+	return list_all(SQ(stp), SQL_OUTBOX_LIST, 1, round_id, a, sizeof **out, mail_row, (void **)out, n, e);
+}
+
+static int sq_outbox_count(struct store *stp, struct outbox_counts *out, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_OUTBOX_COUNT, e)) == NULL) {
+		conn_put(s, c);
+		return e->code;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 1);
+		switch (mail_state_parse((const char *)sqlite3_column_text(st, 0))) {
+		case MAIL_QUEUED: out->queued = k; break;
+		case MAIL_SENDING: out->sending = k; break;
+		case MAIL_SENT: out->sent = k; break;
+		case MAIL_FAILED: out->failed = k; break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? AZ_OK : db_fail(s, c->db, e);
+	sqlite3_reset(st);
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- The audit log ---------------------------------------------------- */
+
+static const char SQL_AUDIT_ADD[] =
+	"INSERT INTO audit (at, user_id, actor, action, object, detail, client) VALUES (?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_AUDIT_LIST[] =
+	"SELECT id, at, user_id, actor, action, object, detail, client FROM audit"
+	" WHERE id < ? ORDER BY id DESC LIMIT ?";
+
+static void audit_row(struct arena *a, sqlite3_stmt *st, void *el)
+{
+	struct audit_entry *en = el;
+
+	en->id = sqlite3_column_int64(st, 0);
+	en->at = sqlite3_column_int64(st, 1);
+	en->user_id = sqlite3_column_int64(st, 2);
+	en->actor = col_text(a, st, 3);
+	en->action = col_text(a, st, 4);
+	en->object = col_text(a, st, 5);
+	en->detail = col_text(a, st, 6);
+	en->client = col_text(a, st, 7);
+}
+
+static int sq_audit_add(struct store *stp, const struct audit_entry *en, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_AUDIT_ADD, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_int(st, 1, en->at ? en->at : (int64_t)time(NULL));
+	bind_int(st, 2, en->user_id);
+	bind_text(st, 3, en->actor ? en->actor : "cli");
+	bind_text(st, 4, en->action);
+	bind_text(st, 5, en->object);
+	bind_text(st, 6, en->detail);
+	bind_text(st, 7, en->client);
+	rc = step_write(s, c, st, NULL, e);
+	return w_end(s, c, rc, e);
+}
+
+static int sq_audit_list(struct store *stp, struct arena *a, int64_t before_id, size_t limit,
+			 struct audit_entry **out, size_t *n, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_AUDIT_LIST, e)) == NULL) {
+		rc = e->code;
+	} else {
+		bind_int(st, 1, before_id > 0 ? before_id : INT64_MAX);
+		bind_int(st, 2, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+		rc = collect(s, c, st, a, sizeof **out, audit_row, (void **)out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
+/* ---- Erasure ---------------------------------------------------------- */
+
+static const char SQL_RATER_ERASE[] =
+	"UPDATE invitations SET name = NULL, email = NULL"
+	" WHERE group_id <> 'self' AND (name IS NOT NULL OR email IS NOT NULL)"
+	" AND round_id IN (SELECT id FROM rounds WHERE closed_at <= ?)";
+static const char SQL_RATER_OUTBOX[] =
+	"DELETE FROM outbox WHERE round_id IN (SELECT id FROM rounds WHERE closed_at <= ?1)"
+	" OR invitation_id IN (SELECT i.id FROM invitations i JOIN rounds r ON r.id = i.round_id"
+	" WHERE r.closed_at <= ?1)";
+
+/* The addresses a leader is known by: their own and their accounts'. */
+#define LEADER_ADDRS "(SELECT email FROM leaders WHERE id = ?1 UNION SELECT email FROM users WHERE leader_id = ?1)"
+static const char SQL_ERASE_AUDIT[] =
+	"UPDATE audit SET actor = 'erased' WHERE actor <> 'erased'"
+	" AND (user_id IN (SELECT id FROM users WHERE leader_id = ?1) OR actor IN " LEADER_ADDRS ")";
+/* Messages to the leader that belong to no round of theirs (a login
+ * link, an invitation to rate a colleague). */
+static const char SQL_ERASE_OUTBOX[] =
+	"DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM " LEADER_ADDRS " m"
+	" WHERE instr(lower(outbox.to_addr), m.email) > 0)";
+static const char SQL_ERASE_RATES[] =
+	"DELETE FROM ratelimits WHERE EXISTS (SELECT 1 FROM " LEADER_ADDRS " m"
+	" WHERE instr(lower(ratelimits.key), m.email) > 0)";
+/* The leader as a rater in colleagues' rounds: blanked as rater_erase does. */
+static const char SQL_ERASE_AS_RATER[] =
+	"UPDATE invitations SET name = NULL, email = NULL WHERE email IN " LEADER_ADDRS;
+/* Rounds cascade to invitations, drafts, responses, open answers, the
+ * outbox and shares; accounts to sessions, login links and shares. */
+static const char SQL_ERASE_ROUNDS[] = "DELETE FROM rounds WHERE leader_id = ?1";
+static const char SQL_ERASE_USERS[] = "DELETE FROM users WHERE leader_id = ?1";
+static const char SQL_ERASE_LEADER[] = "DELETE FROM leaders WHERE id = ?1";
+
+static int sq_rater_erase(struct store *stp, const char *closed_on, int64_t *count, struct err *e)
+{
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	if (closed_on == NULL || !date_valid(closed_on))
+		return err_set(e, AZ_EINVAL, "the date must be YYYY-MM-DD");
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, SQL_RATER_ERASE, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, closed_on);
+	if ((rc = step_write(s, c, st, NULL, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	*count = sqlite3_changes64(c->db);
+	if ((st = stmt(s, c, SQL_RATER_OUTBOX, e)) == NULL)
+		return w_end(s, c, e->code, e);
+	bind_text(st, 1, closed_on);
+	rc = step_write(s, c, st, NULL, e);
+	if ((rc = w_end(s, c, rc, e)) != AZ_OK)
+		*count = 0;
+	return rc;
+}
+
+static int sq_leader_erase(struct store *stp, int64_t leader_id, struct err *e)
+{
+	static const char *const steps[] = {
+		SQL_ERASE_AUDIT, SQL_ERASE_OUTBOX, SQL_ERASE_RATES, SQL_ERASE_AS_RATER,
+		SQL_ERASE_ROUNDS, SQL_ERASE_USERS, SQL_ERASE_LEADER,
+	};
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	sqlite3_stmt *st;
+	int64_t have = 0;
+	int found, rc;
+
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((rc = read_int(s, c, SQL_LEADER_EXISTS, NULL, leader_id, 0, &have, &found, e)) != AZ_OK)
+		return w_end(s, c, rc, e);
+	if (have == 0)
+		return w_end(s, c, err_set(e, AZ_ENOTFOUND, "there is no leader %lld", (long long)leader_id), e);
+	for (size_t i = 0; rc == AZ_OK && i < sizeof steps / sizeof steps[0]; i++) {
+		if ((st = stmt(s, c, steps[i], e)) == NULL)
+			return w_end(s, c, e->code, e);
+		bind_int(st, 1, leader_id);
+		rc = step_write(s, c, st, NULL, e);
+	}
+	return w_end(s, c, rc, e);
+}
+
 /* ---- Opening and closing --------------------------------------------- */
 
 static void sq_close(struct store *stp)
@@ -1549,6 +2660,36 @@ static const struct store_ops sqlite_ops = {
 	.response_list = sq_response_list,
 	.draft_save = sq_draft_save,
 	.link_get = sq_link_get,
+	.round_settings = sq_round_settings,
+	.round_nomination = sq_round_nomination,
+	.rounds_due = sq_rounds_due,
+	.invitation_remove = sq_invitation_remove,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.user_by_email = sq_user_by_email,
+	.user_list = sq_user_list,
+	.user_set_password = sq_user_set_password,
+	.session_add = sq_session_add,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.session_delete_user = sq_session_delete_user,
+	.login_link_add = sq_login_link_add,
+	.login_link_use = sq_login_link_use,
+	.ratelimit_hit = sq_ratelimit_hit,
+	.ratelimit_peek = sq_ratelimit_peek,
+	.share_set = sq_share_set,
+	.share_list = sq_share_list,
+	.share_exists = sq_share_exists,
+	.outbox_add = sq_outbox_add,
+	.outbox_claim = sq_outbox_claim,
+	.outbox_done = sq_outbox_done,
+	.outbox_retry = sq_outbox_retry,
+	.outbox_list = sq_outbox_list,
+	.outbox_count = sq_outbox_count,
+	.audit_add = sq_audit_add,
+	.audit_list = sq_audit_list,
+	.rater_erase = sq_rater_erase,
+	.leader_erase = sq_leader_erase,
 };
 
 /* Say clearly why a database file can't be used, before SQLite would

@@ -66,7 +66,7 @@ run aanwezig --db "$T/newer.db" leader list
 expect_rc 1; expect_err "newer than this program"
 
 test_case "migrations are recorded"
-expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1,2,3"
+expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1,2,3,4"
 expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
 
 test_case "a database of schema 2 is migrated with its answers intact"
@@ -74,9 +74,11 @@ cp "$REPO/tests/data/migrate/schema2.sqlite" "$T/old.db"
 run aanwezig --db "$T/old.db" round export 1 -o "$T/old.csv"
 expect_rc 0
 cmp -s "$T/old.csv" "$REPO/tests/data/migrate/schema2-export.csv" || _bad "the export changed: $(diff "$T/old.csv" "$REPO/tests/data/migrate/schema2-export.csv" | head -5)"
-expect_eq "$(sqlite3 "$T/old.db" "select max(version) from schema_migrations")" "3"
+expect_eq "$(sqlite3 "$T/old.db" "select max(version) from schema_migrations")" "4"
 expect_eq "$(sqlite3 "$T/old.db" "select count(*) from answers")" "111"
 expect_eq "$(sqlite3 "$T/old.db" "pragma integrity_check")" "ok"
+expect_eq "$(sqlite3 "$T/old.db" "pragma foreign_key_check")" ""
+expect_eq "$(sqlite3 "$T/old.db" "select count(*) from rounds where state = 'closed' and closed_at <= date('now')")" "1"
 
 test_case "a leader with bad input is refused and nothing is stored"
 run aanwezig --db "$DB" leader add --name "A" --email "not-an-address" --organisation "O"

@@ -120,7 +120,7 @@ test_case "a response cannot be traced back to its invitation"
 cols=$(sqlite3 "$DB" "select group_concat(name) from pragma_table_info('responses')")
 expect_eq "$cols" "id,round_id,group_id,submitted_on,answers"
 cols=$(sqlite3 "$DB" "select group_concat(name) from pragma_table_info('invitations')")
-expect_eq "$cols" "id,round_id,group_id,name,email,nonce,token_hash,state,created_at"
+expect_eq "$cols" "id,round_id,group_id,name,email,nonce,token_hash,state,created_at,language"
 expect_eq "$(sqlite3 "$DB" "select count(*) from responses where length(submitted_on) = 10")" "7"
 # Responses are stored in the order of their random ids, not of submission.
 expect_eq "$(sqlite3 "$DB" "select count(*) from pragma_index_list('responses') where origin = 'pk'")" "1"

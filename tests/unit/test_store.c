@@ -1,12 +1,16 @@
 /* test_store.c — the SQLite store: migrations, all-or-nothing writes, the
- * detach-on-submit rule, token hashing and concurrent writers. */
+ * detach-on-submit rule, token hashing and concurrent writers; since
+ * version 4 accounts, sessions, login links, rate limits, shares, the
+ * outbox, the audit log and erasure. */
 #include "testutil.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "../../src/core/core.h"
 #include "../../src/store/store.h"
+#include "../../src/util/text.h"
 #include "../../src/util/token.h"
 
 /* A fresh database in a temporary folder, with one leader and one round
@@ -400,6 +404,695 @@ static void concurrent_submissions_are_stored_once_each(void **state)
 	assert_int_equal(n, 24);
 }
 
+/* ---- Version 4 ------------------------------------------------------- */
+
+/* A number from the database through a connection of its own. */
+static int64_t db_int(struct fix *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The result code of a statement run through a connection of its own. */
+static int db_exec(struct fix *f, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int64_t add_user(struct fix *f, const char *email, int role, int64_t leader)
+{
+	struct err e = {0};
+	struct user u = {0};
+
+	u.email = email;
+	u.name = "Iemand";
+	u.role = role;
+	u.leader_id = leader;
+	u.language = "nl";
+	assert_int_equal(f->st->ops->user_add(f->st, &u, &e), AZ_OK);
+	return u.id;
+}
+
+static struct mail make_mail(const char *key, int64_t round, int64_t inv, int64_t next_at)
+{
+	struct mail m = {0};
+
+	m.key = key;
+	m.round_id = round;
+	m.invitation_id = inv;
+	m.to = "r@example.org";
+	m.subject = "Uitnodiging";
+	m.text = "Tekst";
+	m.html = "<p>Tekst</p>";
+	m.next_at = next_at;
+	return m;
+}
+
+static void move(struct fix *f, int from, int to)
+{
+	struct err e = {0};
+
+	assert_int_equal(f->st->ops->round_transition(f->st, f->round, from, to, NULL, NULL, &e), AZ_OK);
+}
+
+static void a_version_2_database_migrates_to_the_latest(void **state)
+{
+	struct fix *f = *state;
+	struct store *st;
+	struct err e = {0};
+	struct round r;
+	struct invitation *inv;
+	char cmd[256], path[128], today[11];
+	size_t n;
+	int v;
+
+	snprintf(path, sizeof path, "%s/old.db", f->dir);
+	snprintf(cmd, sizeof cmd, "cp tests/data/migrate/schema2.sqlite %s", path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_open(path, STORE_EXISTING, &st, &e), AZ_OK);
+	assert_int_equal(st->ops->schema_version(st, &v, &e), AZ_OK);
+	assert_int_equal(v, store_sqlite_latest());
+	/* The closed round counts retention from no later than today. */
+	assert_int_equal(st->ops->round_get(st, f->a, 1, &r, &e), AZ_OK);
+	assert_int_equal(r.state, ROUND_CLOSED);
+	date_today(today);
+	assert_non_null(r.closed_at);
+	assert_true(strcmp(r.closed_at, today) <= 0);
+	assert_int_equal(r.nomination, NOM_OPEN);
+	assert_int_equal(r.needs_approval, 0);
+	assert_string_equal(r.reminders, "");
+	assert_int_equal(st->ops->invitation_list(st, f->a, 1, &inv, &n, &e), AZ_OK);
+	assert_true(n > 0);
+	assert_null(inv[0].language);
+	store_close(st);
+}
+
+static void rounds_carry_their_settings_and_closing_date(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct round r, *list;
+	struct invitation v = make_inv(f->a, f->round, "mt", "s@example.org"), got;
+	struct leader l;
+	const char *draft;
+	char today[11];
+	size_t n;
+
+	assert_int_equal(f->st->ops->round_get(f->st, f->a, f->round, &r, &e), AZ_OK);
+	assert_null(r.closed_at);
+	assert_int_equal(r.nomination, NOM_OPEN);
+	assert_string_equal(r.reminders, "");
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 1, "7,2", &e), AZ_OK);
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 1, "7;2", &e), AZ_EINVAL);
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 1, "7,", &e), AZ_EINVAL);
+	assert_int_equal(f->st->ops->round_settings(f->st, 999, 1, "", &e), AZ_ENOTFOUND);
+	v.language = "en";
+	assert_int_equal(f->st->ops->invitations_add(f->st, &v, 1, NULL, &e), AZ_OK);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 0, "3", &e), AZ_OK);
+	move(f, ROUND_OPEN, ROUND_CLOSED);
+	date_today(today);
+	assert_int_equal(f->st->ops->link_get(f->st, f->a, v.token_hash, &got, &r, &l, &draft, &e), AZ_OK);
+	assert_string_equal(got.language, "en");
+	assert_string_equal(r.closed_at, today);
+	assert_int_equal(r.needs_approval, 0);
+	assert_string_equal(r.reminders, "3");
+	assert_int_equal(f->st->ops->round_list(f->st, f->a, f->leader, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].closed_at, today);
+	/* Settings change in any state but released. */
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 1, "", &e), AZ_OK);
+	move(f, ROUND_CLOSED, ROUND_RELEASED);
+	assert_int_equal(f->st->ops->round_settings(f->st, f->round, 0, "", &e), AZ_ESTATE);
+	assert_contains(e.msg, "released");
+	assert_int_equal(f->st->ops->round_get(f->st, f->a, f->round, &r, &e), AZ_OK);
+	assert_string_equal(r.closed_at, today);   /* kept when released */
+	assert_int_equal(r.needs_approval, 1);
+}
+
+static void invitations_keep_their_language(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct invitation v[2], *list, got;
+	size_t n;
+
+	v[0] = make_inv(f->a, f->round, "mt", "nl@example.org");
+	v[1] = make_inv(f->a, f->round, "mt", "en@example.org");
+	v[1].language = "en";
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 2, NULL, &e), AZ_OK);
+	assert_int_equal(f->st->ops->invitation_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 3);
+	assert_null(list[1].language);
+	assert_string_equal(list[2].language, "en");
+	assert_int_equal(f->st->ops->invitation_by_token(f->st, f->a, v[1].token_hash, &got, &e), AZ_OK);
+	assert_string_equal(got.language, "en");
+	v[0] = make_inv(f->a, f->round, "mt", "de@example.org");
+	v[0].language = "de";
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 1, NULL, &e), AZ_EINVAL);
+}
+
+static void the_list_of_raters_moves_only_while_the_round_is_a_draft(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct round r;
+
+	assert_int_equal(f->st->ops->round_nomination(f->st, f->round, NOM_OPEN, NOM_SUBMITTED, &e), AZ_OK);
+	assert_int_equal(f->st->ops->round_nomination(f->st, f->round, NOM_OPEN, NOM_SUBMITTED, &e), AZ_ESTATE);
+	assert_contains(e.msg, "submitted, not open");
+	assert_int_equal(f->st->ops->round_nomination(f->st, f->round, NOM_SUBMITTED, NOM_APPROVED, &e), AZ_OK);
+	assert_int_equal(f->st->ops->round_get(f->st, f->a, f->round, &r, &e), AZ_OK);
+	assert_int_equal(r.nomination, NOM_APPROVED);
+	assert_int_equal(f->st->ops->round_nomination(f->st, 999, NOM_OPEN, NOM_SUBMITTED, &e), AZ_ENOTFOUND);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(f->st->ops->round_nomination(f->st, f->round, NOM_APPROVED, NOM_OPEN, &e), AZ_ESTATE);
+	assert_contains(e.msg, "draft");
+}
+
+static void rounds_are_due_after_their_deadline(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct round *list;
+	size_t n;
+
+	assert_int_equal(f->st->ops->round_transition(f->st, f->round, ROUND_DRAFT, ROUND_OPEN, NULL,
+						      "2026-01-10", &e), AZ_OK);
+	assert_int_equal(f->st->ops->rounds_due(f->st, f->a, "2026-01-10", &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 0);   /* the deadline is the last day to answer */
+	assert_int_equal(f->st->ops->rounds_due(f->st, f->a, "2026-01-11", &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, f->round);
+	assert_string_equal(list[0].closes_on, "2026-01-10");
+	move(f, ROUND_OPEN, ROUND_CLOSED);
+	assert_int_equal(f->st->ops->rounds_due(f->st, f->a, "2026-01-11", &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 0);
+}
+
+static void only_an_unsent_invitation_of_a_draft_round_is_removed(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct invitation v[2], *list;
+	struct mail m, *claimed;
+	size_t n, added;
+
+	v[0] = make_inv(f->a, f->round, "mt", "weg@example.org");
+	v[1] = make_inv(f->a, f->round, "mt", "blijf@example.org");
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 2, NULL, &e), AZ_OK);
+	assert_int_equal(f->st->ops->invitation_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round, list[0].id, &e), AZ_ESTATE);
+	assert_contains(e.msg, "own");
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round + 1, v[0].id, &e), AZ_ENOTFOUND);
+	/* A queued message goes with its invitation. */
+	m = make_mail("invite:x", f->round, v[0].id, 0);
+	assert_int_equal(f->st->ops->outbox_add(f->st, &m, 1, &added, &e), AZ_OK);
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round, v[0].id, &e), AZ_OK);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox"), 0);
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round, v[0].id, &e), AZ_ENOTFOUND);
+	/* Sent: stays. */
+	m = make_mail("invite:y", f->round, v[1].id, 0);
+	assert_int_equal(f->st->ops->outbox_add(f->st, &m, 1, &added, &e), AZ_OK);
+	assert_int_equal(f->st->ops->outbox_claim(f->st, f->a, "w1", 100, 200, 5, &claimed, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(f->st->ops->outbox_done(f->st, claimed[0].id, "w1", MAIL_SENT, 0, "250 ok", 101, &e), AZ_OK);
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round, v[1].id, &e), AZ_ESTATE);
+	assert_contains(e.msg, "sent");
+	/* Not once the round is open. */
+	v[0] = make_inv(f->a, f->round, "mt", "laat@example.org");
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 1, NULL, &e), AZ_OK);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(f->st->ops->invitation_remove(f->st, f->round, v[0].id, &e), AZ_ESTATE);
+	assert_contains(e.msg, "open");
+}
+
+static void accounts_are_unique_by_email(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct user u = {0}, got, *list;
+	size_t n;
+	int64_t admin = add_user(f, "admin@example.org", ROLE_ADMIN, 0);
+	int64_t lead = add_user(f, "leider@example.org", ROLE_LEADER, f->leader);
+
+	u.email = "admin@example.org";
+	u.name = "Ander";
+	u.role = ROLE_COACH;
+	u.language = "en";
+	assert_int_equal(f->st->ops->user_add(f->st, &u, &e), AZ_EDUP);
+	u.email = "nieuw@example.org";
+	u.role = ROLE_LEADER;
+	assert_int_equal(f->st->ops->user_add(f->st, &u, &e), AZ_EINVAL);   /* a leader without leader */
+	u.leader_id = 999;
+	assert_int_equal(f->st->ops->user_add(f->st, &u, &e), AZ_ENOTFOUND);
+	assert_int_equal(f->st->ops->user_by_email(f->st, f->a, "leider@example.org", &got, &e), AZ_OK);
+	assert_int_equal(got.id, lead);
+	assert_int_equal(got.role, ROLE_LEADER);
+	assert_int_equal(got.leader_id, f->leader);
+	assert_null(got.password);
+	assert_true(got.created_at > 0);
+	assert_int_equal(f->st->ops->user_by_email(f->st, f->a, "niemand@example.org", &got, &e), AZ_ENOTFOUND);
+	assert_int_equal(f->st->ops->user_set_password(f->st, admin, "$argon2id$x", &e), AZ_OK);
+	assert_int_equal(f->st->ops->user_set_password(f->st, 999, "$argon2id$x", &e), AZ_ENOTFOUND);
+	assert_int_equal(f->st->ops->user_get(f->st, f->a, admin, &got, &e), AZ_OK);
+	assert_string_equal(got.password, "$argon2id$x");
+	assert_int_equal(got.leader_id, 0);
+	assert_int_equal(f->st->ops->user_list(f->st, f->a, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 2);
+}
+
+static void sessions_expire_and_are_noted_once_a_minute(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct session s = {"h1", 0, 1000, 1000}, got;
+	struct user u;
+	const struct store_ops *o = f->st->ops;
+
+	s.user_id = add_user(f, "a@example.org", ROLE_ADMIN, 0);
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_EDUP);
+	assert_int_equal(o->session_get(f->st, f->a, "h1", 1030, 600, 3600, &got, &u, &e), AZ_OK);
+	assert_int_equal(got.seen_at, 1000);   /* within the minute: a read only */
+	assert_string_equal(u.email, "a@example.org");
+	assert_int_equal(db_int(f, "SELECT seen_at FROM sessions"), 1000);
+	assert_int_equal(o->session_get(f->st, f->a, "h1", 1060, 600, 3600, &got, &u, &e), AZ_OK);
+	assert_int_equal(got.seen_at, 1060);
+	assert_int_equal(db_int(f, "SELECT seen_at FROM sessions"), 1060);
+	/* Idle too long: gone, also for a later request in time. */
+	assert_int_equal(o->session_get(f->st, f->a, "h1", 1661, 600, 3600, &got, &u, &e), AZ_ENOTFOUND);
+	assert_int_equal(o->session_get(f->st, f->a, "h1", 1100, 600, 3600, &got, &u, &e), AZ_ENOTFOUND);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions"), 0);
+	/* Too old, however busy. */
+	s = (struct session){"h2", s.user_id, 1000, 4500};
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	assert_int_equal(o->session_get(f->st, f->a, "h2", 4601, 600, 3600, &got, &u, &e), AZ_ENOTFOUND);
+	/* Log out, here and everywhere. */
+	s = (struct session){"h3", s.user_id, 5000, 5000};
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	s.id_hash = "h4";
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	s.id_hash = "h5";
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	assert_int_equal(o->session_delete(f->st, "h3", &e), AZ_OK);
+	assert_int_equal(o->session_get(f->st, f->a, "h3", 5001, 600, 3600, &got, &u, &e), AZ_ENOTFOUND);
+	assert_int_equal(o->session_get(f->st, f->a, "h4", 5001, 600, 3600, &got, &u, &e), AZ_OK);
+	assert_int_equal(o->session_delete_user(f->st, s.user_id, &e), AZ_OK);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions"), 0);
+	s.user_id = 999;
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_ENOTFOUND);
+}
+
+struct link_user {
+	struct store *st;
+	int rc;
+};
+
+static void *link_user_run(void *arg)
+{
+	struct link_user *w = arg;
+	struct err e = {0};
+	int64_t uid;
+
+	w->rc = w->st->ops->login_link_use(w->st, "race", 100, &uid, &e);
+	return NULL;
+}
+
+static void a_login_link_works_once_and_not_after_it_expires(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct link_user w[8];
+	pthread_t th[8];
+	int64_t uid = add_user(f, "a@example.org", ROLE_ADMIN, 0), got = -1;
+	int ok = 0;
+
+	assert_int_equal(f->st->ops->login_link_add(f->st, "l1", uid, 200, &e), AZ_OK);
+	assert_int_equal(f->st->ops->login_link_add(f->st, "l1", uid, 200, &e), AZ_EDUP);
+	assert_int_equal(f->st->ops->login_link_add(f->st, "l2", uid, 150, &e), AZ_OK);
+	assert_int_equal(f->st->ops->login_link_add(f->st, "l3", 999, 150, &e), AZ_ENOTFOUND);
+	assert_int_equal(f->st->ops->login_link_use(f->st, "l1", 200, &got, &e), AZ_OK);
+	assert_int_equal(got, uid);
+	assert_int_equal(f->st->ops->login_link_use(f->st, "l1", 200, &got, &e), AZ_ENOTFOUND);
+	assert_int_equal(f->st->ops->login_link_use(f->st, "l2", 151, &got, &e), AZ_ENOTFOUND);
+	assert_int_equal(got, 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM login_links"), 0);
+	/* Eight requests with one link at once: one gets in. */
+	assert_int_equal(f->st->ops->login_link_add(f->st, "race", uid, 200, &e), AZ_OK);
+	for (int i = 0; i < 8; i++) {
+		w[i] = (struct link_user){f->st, -1};
+		assert_int_equal(pthread_create(&th[i], NULL, link_user_run, &w[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		assert_true(w[i].rc == AZ_OK || w[i].rc == AZ_ENOTFOUND);
+		ok += w[i].rc == AZ_OK;
+	}
+	assert_int_equal(ok, 1);
+}
+
+static void rate_limits_count_per_window(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	int64_t k = 0;
+
+	for (int i = 1; i <= 3; i++) {
+		assert_int_equal(o->ratelimit_hit(f->st, "login:a", 10, &k, &e), AZ_OK);
+		assert_int_equal(k, i);
+	}
+	assert_int_equal(o->ratelimit_hit(f->st, "login:b", 10, &k, &e), AZ_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(o->ratelimit_peek(f->st, "login:a", 10, &k, &e), AZ_OK);
+	assert_int_equal(k, 3);
+	assert_int_equal(o->ratelimit_hit(f->st, "login:a", 11, &k, &e), AZ_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(o->ratelimit_peek(f->st, "login:a", 10, &k, &e), AZ_OK);
+	assert_int_equal(k, 0);   /* dropped */
+	assert_int_equal(o->ratelimit_peek(f->st, "login:b", 10, &k, &e), AZ_OK);
+	assert_int_equal(k, 1);   /* another key's window stays */
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM ratelimits"), 2);
+}
+
+static void reports_are_shared_with_coaches(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	int64_t c1 = add_user(f, "c1@example.org", ROLE_COACH, 0), c2 = add_user(f, "c2@example.org", ROLE_COACH, 0);
+	struct user *list;
+	size_t n;
+	int shared = -1;
+
+	assert_int_equal(o->share_set(f->st, f->round, c2, 1, &e), AZ_OK);
+	assert_int_equal(o->share_set(f->st, f->round, c1, 1, &e), AZ_OK);
+	assert_int_equal(o->share_set(f->st, f->round, c1, 1, &e), AZ_OK);   /* twice is once */
+	assert_int_equal(o->share_set(f->st, f->round, 999, 1, &e), AZ_ENOTFOUND);
+	assert_int_equal(o->share_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].email, "c1@example.org");
+	assert_int_equal(o->share_exists(f->st, f->round, c1, &shared, &e), AZ_OK);
+	assert_int_equal(shared, 1);
+	assert_int_equal(o->share_set(f->st, f->round, c1, 0, &e), AZ_OK);
+	assert_int_equal(o->share_exists(f->st, f->round, c1, &shared, &e), AZ_OK);
+	assert_int_equal(shared, 0);
+	assert_int_equal(o->share_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+}
+
+static void a_message_is_queued_once_per_key(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct mail m[3], *list;
+	struct outbox_counts k;
+	size_t added = 99, n;
+
+	m[0] = make_mail("invite:1", f->round, 0, 0);
+	m[1] = make_mail("invite:2", f->round, 0, 0);
+	assert_int_equal(f->st->ops->outbox_add(f->st, m, 2, &added, &e), AZ_OK);
+	assert_int_equal(added, 2);
+	assert_true(m[0].id > 0 && m[1].id > m[0].id);
+	m[0] = make_mail("invite:2", f->round, 0, 0);
+	m[1] = make_mail("login:abc", 0, 0, 0);
+	assert_int_equal(f->st->ops->outbox_add(f->st, m, 2, &added, &e), AZ_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(m[0].id, 0);
+	/* All or nothing: a bad one (no such round) keeps the others out. */
+	m[0] = make_mail("invite:3", f->round, 0, 0);
+	m[1] = make_mail("invite:4", 999, 0, 0);
+	m[2] = make_mail("invite:5", f->round, 0, 0);
+	assert_int_not_equal(f->st->ops->outbox_add(f->st, m, 3, &added, &e), AZ_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(f->st->ops->outbox_list(f->st, f->a, 0, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].key, "login:abc");   /* newest first */
+	assert_null(list[0].text);
+	assert_null(list[0].html);
+	assert_int_equal(list[0].round_id, 0);
+	assert_int_equal(list[0].state, MAIL_QUEUED);
+	assert_int_equal(f->st->ops->outbox_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(f->st->ops->outbox_count(f->st, &k, &e), AZ_OK);
+	assert_int_equal(k.queued, 3);
+	assert_int_equal(k.sent + k.sending + k.failed, 0);
+}
+
+static void an_interrupted_message_fails_and_is_never_resent_on_its_own(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	struct mail m[3], *got, *list;
+	struct outbox_counts k;
+	size_t added, n;
+
+	m[0] = make_mail("a", 0, 0, 100);
+	m[1] = make_mail("b", 0, 0, 100);
+	m[2] = make_mail("c", 0, 0, 500);   /* not yet due */
+	assert_int_equal(o->outbox_add(f->st, m, 3, &added, &e), AZ_OK);
+	assert_int_equal(o->outbox_claim(f->st, f->a, "w1", 100, 160, 1, &got, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].key, "a");   /* oldest first */
+	assert_string_equal(got[0].text, "Tekst");
+	assert_string_equal(got[0].html, "<p>Tekst</p>");
+	assert_int_equal(got[0].attempts, 1);
+	assert_int_equal(got[0].state, MAIL_SENDING);
+	assert_int_equal(o->outbox_claim(f->st, f->a, "w2", 100, 160, 10, &got, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].key, "b");
+	/* Only the holder may finish it. */
+	assert_int_equal(o->outbox_done(f->st, got[0].id, "w1", MAIL_SENT, 0, NULL, 120, &e), AZ_ESTATE);
+	assert_int_equal(o->outbox_done(f->st, got[0].id, "w2", MAIL_QUEUED, 130, "421 busy", 120, &e), AZ_OK);
+	assert_int_equal(o->outbox_claim(f->st, f->a, "w2", 125, 185, 10, &got, &n, &e), AZ_OK);
+	assert_int_equal(n, 0);   /* b waits for 130 */
+	/* w1 vanished with a: after its lease, a is failed, b is claimed. */
+	assert_int_equal(o->outbox_claim(f->st, f->a, "w3", 161, 221, 10, &got, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].key, "b");
+	assert_int_equal(got[0].attempts, 2);
+	assert_int_equal(o->outbox_list(f->st, f->a, 0, &list, &n, &e), AZ_OK);
+	assert_string_equal(list[2].key, "a");
+	assert_int_equal(list[2].state, MAIL_FAILED);
+	assert_string_equal(list[2].last_error, "interrupted while sending; it may or may not have arrived");
+	assert_int_equal(o->outbox_done(f->st, list[2].id, "w1", MAIL_SENT, 0, NULL, 170, &e), AZ_ESTATE);
+	assert_int_equal(o->outbox_done(f->st, got[0].id, "w3", MAIL_SENT, 0, "250 ok", 170, &e), AZ_OK);
+	assert_int_equal(o->outbox_done(f->st, got[0].id, "w3", MAIL_SENT, 0, "250 ok", 170, &e), AZ_ESTATE);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox WHERE key = 'b' AND sent_at = 170"
+				   " AND text_body = '' AND html_body IS NULL"), 1);
+	/* An administrator sends a again; only a failed message. */
+	assert_int_equal(o->outbox_retry(f->st, got[0].id, 200, &e), AZ_ESTATE);
+	assert_int_equal(o->outbox_retry(f->st, 999, 200, &e), AZ_ENOTFOUND);
+	assert_int_equal(o->outbox_retry(f->st, list[2].id, 200, &e), AZ_OK);
+	assert_int_equal(o->outbox_claim(f->st, f->a, "w4", 200, 260, 10, &got, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].key, "a");
+	assert_int_equal(got[0].attempts, 2);
+	assert_int_equal(o->outbox_done(f->st, got[0].id, "w4", MAIL_FAILED, 0, "550 no such user", 201, &e), AZ_OK);
+	assert_int_equal(o->outbox_count(f->st, &k, &e), AZ_OK);
+	assert_int_equal(k.queued, 1);
+	assert_int_equal(k.sent, 1);
+	assert_int_equal(k.failed, 1);
+	assert_int_equal(k.sending, 0);
+}
+
+static void the_audit_log_is_append_only(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct audit_entry en = {0}, *list;
+	size_t n;
+
+	en.actor = "a@example.org";
+	en.user_id = 7;
+	en.object = "round 1";
+	for (int i = 0; i < 3; i++) {
+		en.at = 100 + i;
+		en.action = i == 2 ? "round.open" : "login";
+		assert_int_equal(f->st->ops->audit_add(f->st, &en, &e), AZ_OK);
+	}
+	assert_int_equal(f->st->ops->audit_list(f->st, f->a, 0, 2, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].action, "round.open");
+	assert_int_equal(list[0].at, 102);
+	assert_int_equal(f->st->ops->audit_list(f->st, f->a, list[1].id, 10, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].at, 100);
+	assert_string_equal(list[0].object, "round 1");
+	assert_null(list[0].detail);
+	assert_int_equal(db_exec(f, "DELETE FROM audit"), SQLITE_CONSTRAINT);
+	assert_int_equal(db_exec(f, "UPDATE audit SET action = 'x'"), SQLITE_CONSTRAINT);
+	assert_int_equal(db_exec(f, "UPDATE audit SET actor = 'someone'"), SQLITE_CONSTRAINT);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 2);
+}
+
+static void raters_of_rounds_closed_long_enough_are_erased(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct invitation v[2], *list;
+	struct mail m;
+	char today[11];
+	size_t n, added;
+	int64_t count = -1;
+
+	v[0] = make_inv(f->a, f->round, "mt", "x@example.org");
+	v[1] = make_inv(f->a, f->round, "mt", "y@example.org");
+	assert_int_equal(f->st->ops->invitations_add(f->st, v, 2, NULL, &e), AZ_OK);
+	m = make_mail("invite:x", f->round, v[0].id, 0);
+	assert_int_equal(f->st->ops->outbox_add(f->st, &m, 1, &added, &e), AZ_OK);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(f->st->ops->rater_erase(f->st, "2999-01-01", &count, &e), AZ_OK);
+	assert_int_equal(count, 0);   /* open: not closed at all */
+	move(f, ROUND_OPEN, ROUND_CLOSED);
+	assert_int_equal(f->st->ops->rater_erase(f->st, "2000-01-01", &count, &e), AZ_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(f->st->ops->rater_erase(f->st, "01-01-2000", &count, &e), AZ_EINVAL);
+	date_today(today);
+	assert_int_equal(f->st->ops->rater_erase(f->st, today, &count, &e), AZ_OK);
+	assert_int_equal(count, 2);
+	assert_int_equal(f->st->ops->invitation_list(f->st, f->a, f->round, &list, &n, &e), AZ_OK);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_null(list[i].name);
+		assert_null(list[i].email);
+		assert_non_null(list[i].token_hash);   /* the links still work */
+	}
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox"), 0);
+	assert_int_equal(f->st->ops->rater_erase(f->st, today, &count, &e), AZ_OK);
+	assert_int_equal(count, 0);
+}
+
+/* Rows anywhere that hold text with needle, through the database's own
+ * list of tables. */
+static int64_t rows_mentioning(struct fix *f, const char *needle)
+{
+	sqlite3 *db;
+	sqlite3_stmt *tabs, *st;
+	int64_t hits = 0;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1,
+					    &tabs, NULL), SQLITE_OK);
+	while (sqlite3_step(tabs) == SQLITE_ROW) {
+		char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", (const char *)sqlite3_column_text(tabs, 0));
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			for (int i = 0; i < sqlite3_column_count(st); i++)
+				if (sqlite3_column_type(st, i) == SQLITE_TEXT &&
+				    strstr((const char *)sqlite3_column_text(st, i), needle) != NULL)
+					hits++;
+		sqlite3_finalize(st);
+		sqlite3_free(sql);
+	}
+	sqlite3_finalize(tabs);
+	sqlite3_close(db);
+	return hits;
+}
+
+static void an_erased_leader_leaves_nothing_behind(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	struct leader other = {0, "Ander", "ander@example.org", "Gemeente", "nl", NULL};
+	struct round r2 = {0};
+	struct stored_instrument si;
+	struct invitation v[3], self2;
+	struct response resp = make_resp(f->a, f->round, "mt", 4);
+	struct session s = {"sess", 0, 100, 100};
+	struct audit_entry en = {0};
+	struct mail m[2];
+	size_t added;
+	int64_t k, uid, coach, other_inv;
+
+	/* The leader's round with raters, a response, a draft, mail, a share;
+	 * their account with a session, a login link and audit entries. */
+	v[0] = make_inv(f->a, f->round, "mt", "r1@example.org");
+	v[1] = make_inv(f->a, f->round, "mt", "r2@example.org");
+	assert_int_equal(o->invitations_add(f->st, v, 2, NULL, &e), AZ_OK);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(o->response_submit(f->st, v[0].id, &resp, &e), AZ_OK);
+	assert_int_equal(o->draft_save(f->st, v[1].id, f->round, "mt", "{\"OMG1\": 2}", &e), AZ_OK);
+	uid = add_user(f, "leider@example.org", ROLE_LEADER, f->leader);
+	coach = add_user(f, "coach@example.org", ROLE_COACH, 0);
+	assert_int_equal(o->share_set(f->st, f->round, coach, 1, &e), AZ_OK);
+	s.user_id = uid;
+	assert_int_equal(o->session_add(f->st, &s, &e), AZ_OK);
+	assert_int_equal(o->login_link_add(f->st, "link", uid, 9999, &e), AZ_OK);
+	assert_int_equal(o->ratelimit_hit(f->st, "login:leider@example.org", 1, &k, &e), AZ_OK);
+	en = (struct audit_entry){0, 100, uid, "leider@example.org", "round.open", "round 1", NULL, "10.0.0.1"};
+	assert_int_equal(o->audit_add(f->st, &en, &e), AZ_OK);
+	en = (struct audit_entry){0, 101, 0, "cli", "leader.add", "leader 2", NULL, NULL};
+	assert_int_equal(o->audit_add(f->st, &en, &e), AZ_OK);
+	m[0] = make_mail("invite:r2", f->round, v[1].id, 0);
+	m[1] = make_mail("login:x", 0, 0, 0);
+	m[1].to = "leider@example.org";
+	assert_int_equal(o->outbox_add(f->st, m, 2, &added, &e), AZ_OK);
+	/* A colleague, whose round the leader rates: only the rater's
+	 * name and address go. */
+	assert_int_equal(o->leader_add(f->st, &other, &e), AZ_OK);
+	assert_int_equal(o->instrument_get(f->st, f->a, 1, &si, &e), AZ_OK);
+	r2.leader_id = other.id;
+	self2 = make_inv(f->a, 0, "self", NULL);
+	assert_int_equal(o->round_add(f->st, &r2, &si, &self2, &e), AZ_OK);
+	v[2] = make_inv(f->a, r2.id, "peer", "leider@example.org");
+	v[2].name = "Leider Zelf";
+	assert_int_equal(o->invitations_add(f->st, &v[2], 1, NULL, &e), AZ_OK);
+	other_inv = v[2].id;
+	v[2] = make_inv(f->a, r2.id, "peer", "blijft@example.org");
+	assert_int_equal(o->invitations_add(f->st, &v[2], 1, NULL, &e), AZ_OK);
+	assert_int_equal(o->share_set(f->st, r2.id, coach, 1, &e), AZ_OK);
+	assert_true(rows_mentioning(f, "leider@example.org") > 0);
+
+	assert_int_equal(o->leader_erase(f->st, f->leader, &e), AZ_OK);
+	assert_int_equal(o->leader_erase(f->st, f->leader, &e), AZ_ENOTFOUND);
+
+	assert_int_equal(rows_mentioning(f, "leider@example.org"), 0);
+	assert_int_equal(rows_mentioning(f, "Leider"), 0);
+	assert_int_equal(rows_mentioning(f, "r1@example.org") + rows_mentioning(f, "r2@example.org"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM rounds"), 1);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM invitations"), 3);   /* the colleague's */
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM responses"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM open_answers"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM drafts"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM shares"), 1);        /* the colleague's round */
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM users"), 1);         /* the coach */
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM login_links"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM ratelimits"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM leaders"), 1);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM invitations WHERE email = 'blijft@example.org'"), 1);
+	{
+		char *sql = sqlite3_mprintf("SELECT COUNT(*) FROM invitations WHERE id = %lld AND email IS NULL",
+					    (long long)other_inv);
+		assert_int_equal(db_int(f, sql), 1);
+		sqlite3_free(sql);
+	}
+	/* The audit log keeps what was done, not by whom. */
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit"), 2);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit WHERE actor = 'erased' AND action = 'round.open'"), 1);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit WHERE actor = 'cli'"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +1107,22 @@ int main(void)
 		cmocka_unit_test_setup_teardown(round_transitions_check_the_current_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_writers_all_succeed, setup, teardown),
 		cmocka_unit_test_setup_teardown(concurrent_submissions_are_stored_once_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_version_2_database_migrates_to_the_latest, setup, teardown),
+		cmocka_unit_test_setup_teardown(rounds_carry_their_settings_and_closing_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(invitations_keep_their_language, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_list_of_raters_moves_only_while_the_round_is_a_draft, setup, teardown),
+		cmocka_unit_test_setup_teardown(rounds_are_due_after_their_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_an_unsent_invitation_of_a_draft_round_is_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(accounts_are_unique_by_email, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions_expire_and_are_noted_once_a_minute, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_login_link_works_once_and_not_after_it_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(rate_limits_count_per_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(reports_are_shared_with_coaches, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_message_is_queued_once_per_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_interrupted_message_fails_and_is_never_resent_on_its_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_audit_log_is_append_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(raters_of_rounds_closed_long_enough_are_erased, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_erased_leader_leaves_nothing_behind, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
