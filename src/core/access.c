@@ -45,9 +45,12 @@ const char *round_use_name(int use)
 	return use_names[use];
 }
 
+/* The command line: no account and no client address. A web request
+ * always has a client address, so a web actor without an account (someone
+ * not logged in) is never taken for the command line. */
 static int is_cli(const struct actor *who)
 {
-	return who == NULL || (who->user == NULL && who->user_id == 0);
+	return who == NULL || (who->user == NULL && who->user_id == 0 && who->client == NULL);
 }
 
 int core_actor_is(const struct actor *who, int roles)

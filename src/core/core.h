@@ -207,8 +207,9 @@ struct actor {
 	const char *email;       /* the account's e-mail; "cli" for the command line */
 	const char *client;      /* the request's address, or NULL */
 	const struct user *user; /* the account, for access checks (access.c); NULL
-				    with user_id 0 is the command line, which may do
-				    anything; NULL with an account is allowed nothing */
+				    with user_id 0 and no client is the command line,
+				    which may do anything; otherwise NULL is allowed
+				    nothing */
 };
 
 /* The command line as an actor. */
