@@ -50,14 +50,42 @@ const char *round_use_name(int use)
  * not logged in) is never taken for the command line. */
 static int is_cli(const struct actor *who)
 {
-	return who == NULL || (who->user == NULL && who->user_id == 0 && who->client == NULL);
+	return who == NULL || (who->user_id == 0 && who->client == NULL);
 }
 
-int core_actor_is(const struct actor *who, int roles)
+int core_actor_account(struct core *c, struct arena *a, const struct actor *who, struct user *out,
+		       struct err *e)
 {
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (is_cli(who)) {
+		out->role = ROLE_ADMIN | ROLE_LEADER | ROLE_COACH;
+		out->email = "cli";
+		return AZ_OK;
+	}
+	if (who->user_id <= 0)
+		return err_set(e, AZ_EDENIED, "not logged in");
+	rc = c->st->ops->user_get(c->st, a, who->user_id, out, e);
+	if (rc == AZ_ENOTFOUND)
+		return err_set(e, AZ_EDENIED, "the account no longer exists");
+	return rc;
+}
+
+int core_actor_is(struct core *c, const struct actor *who, int roles)
+{
+	struct arena *a;
+	struct user u;
+	struct err e = {0};
+	int is;
+
 	if (is_cli(who))
 		return 1;
-	return who->user != NULL && (who->user->role & roles) != 0;
+	if ((a = arena_new()) == NULL)
+		return 0;
+	is = core_actor_account(c, a, who, &u, &e) == AZ_OK && (u.role & roles) != 0;
+	arena_free(a);
+	return is;
 }
 
 /* Record a refusal; a failure to record it does not change the answer. */
@@ -76,7 +104,7 @@ int core_round_access(struct core *c, struct arena *a, const struct actor *who, 
 		      int use, struct round *out, struct err *e)
 {
 	struct round r;
-	const struct user *u;
+	struct user u;
 	int rc, shared = 0;
 
 	if (use < 0 || use > USE_SHARE)
@@ -87,18 +115,20 @@ int core_round_access(struct core *c, struct arena *a, const struct actor *who, 
 		*out = r;
 	if (is_cli(who))
 		return AZ_OK;
-	u = who->user;
-	if (u == NULL || (u->role & use_roles[use]) == 0)
+	rc = core_actor_account(c, a, who, &u, e);
+	if (rc == AZ_EDENIED || (rc == AZ_OK && (u.role & use_roles[use]) == 0))
 		return denied(c, who, round_id, use, e);
-	switch (u->role) {
+	if (rc != AZ_OK)
+		return rc;
+	switch (u.role) {
 	case ROLE_ADMIN:
 		return AZ_OK;
 	case ROLE_LEADER:
-		if (u->leader_id > 0 && u->leader_id == r.leader_id)
+		if (u.leader_id > 0 && u.leader_id == r.leader_id)
 			return AZ_OK;
 		return denied(c, who, round_id, use, e);
 	case ROLE_COACH:
-		if ((rc = c->st->ops->share_exists(c->st, round_id, u->id, &shared, e)) != AZ_OK)
+		if ((rc = c->st->ops->share_exists(c->st, round_id, u.id, &shared, e)) != AZ_OK)
 			return rc;
 		if (shared)
 			return AZ_OK;
@@ -130,7 +160,7 @@ int core_round_start(struct core *c, const struct actor *who, int64_t round_id, 
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = core_round_access(c, a, who, round_id, USE_RUN, &r, e)) != AZ_OK)
 		goto out;
-	if (!core_actor_is(who, ROLE_ADMIN) && r.nomination == NOM_OPEN) {
+	if (!core_actor_is(c, who, ROLE_ADMIN) && r.nomination == NOM_OPEN) {
 		rc = err_set(e, AZ_ESTATE, "the list of people to invite has not been handed in yet");
 		goto out;
 	}
@@ -249,7 +279,7 @@ int core_round_create(struct core *c, const struct actor *who, int64_t leader_id
 	char days[32], today[11];
 	int rc;
 
-	if (!core_actor_is(who, ROLE_ADMIN))
+	if (!core_actor_is(c, who, ROLE_ADMIN))
 		return err_set(e, AZ_EDENIED, "only an administrator starts rounds");
 	if (closes_on == NULL || !date_valid(closes_on))
 		return err_set(e, AZ_EINVAL, "the deadline must be a date written YYYY-MM-DD");
@@ -408,9 +438,13 @@ int core_coach_rounds(struct core *c, struct arena *a, const struct actor *who, 
 	size_t nall, k = 0;
 	int rc;
 
+	struct user u;
+
 	*out = NULL;
 	*n = 0;
-	if (is_cli(who) || who->user == NULL || who->user->role != ROLE_COACH)
+	if ((rc = core_actor_account(c, a, who, &u, e)) != AZ_OK)
+		return rc;
+	if (u.role != ROLE_COACH)
 		return err_set(e, AZ_EDENIED, "only a coach has rounds shared with them");
 	if ((rc = c->st->ops->round_list(c->st, a, 0, &all, &nall, e)) != AZ_OK)
 		return rc;
@@ -419,7 +453,7 @@ int core_coach_rounds(struct core *c, struct arena *a, const struct actor *who, 
 	/* One look-up per round: a coach's page, not a hot path. */
 	for (size_t i = nall; i-- > 0;) {
 		int shared = 0;
-		if ((rc = c->st->ops->share_exists(c->st, all[i].id, who->user->id, &shared, e)) != AZ_OK)
+		if ((rc = c->st->ops->share_exists(c->st, all[i].id, u.id, &shared, e)) != AZ_OK)
 			return rc;
 		if (!shared)
 			continue;

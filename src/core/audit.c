@@ -3,7 +3,7 @@
 
 #include "core.h"
 
-const struct actor core_cli_actor = {0, "cli", NULL, NULL};
+const struct actor core_cli_actor = {0, "cli", NULL};
 
 int core_audit(struct core *c, const struct actor *who, const char *action, const char *object,
 	       const char *detail, struct err *e)

@@ -206,10 +206,6 @@ struct actor {
 	int64_t user_id;
 	const char *email;       /* the account's e-mail; "cli" for the command line */
 	const char *client;      /* the request's address, or NULL */
-	const struct user *user; /* the account, for access checks (access.c); NULL
-				    with user_id 0 and no client is the command line,
-				    which may do anything; otherwise NULL is allowed
-				    nothing */
 };
 
 /* The command line as an actor. */
@@ -241,13 +237,20 @@ const char *round_use_name(int use);
 /* May who do `use` with round round_id? AZ_OK and the round in *out (may
  * be NULL); AZ_ENOTFOUND when there is no such round; AZ_EDENIED when the
  * round is not theirs, recorded in the audit log as "access.denied". The
- * command line (core_cli_actor) may do anything; an actor without an
- * account nothing. Whether the round is in the right state is the
- * caller's business. */
+ * account's role (and leader) are read from the store by who->user_id,
+ * so a role taken away counts at once. The command line (user_id 0 and no
+ * client address, as core_cli_actor) may do anything; someone on the web
+ * without an account nothing. Whether the round is in the right state is
+ * the caller's business. */
 int core_round_access(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
 		      int use, struct round *out, struct err *e);
-/* 1 when who is an account of role (enum user_role bits) or the command line. */
-int core_actor_is(const struct actor *who, int roles);
+/* The account of who into *out (strings in a). The command line gets
+ * id 0 and every role bit. AZ_EDENIED for someone without an account. */
+int core_actor_account(struct core *c, struct arena *a, const struct actor *who, struct user *out,
+		       struct err *e);
+/* 1 when who is an account of one of roles (enum user_role bits), or the
+ * command line; 0 otherwise, also when the store fails. */
+int core_actor_is(struct core *c, const struct actor *who, int roles);
 
 /* The round actions of the web, each checked, done and audited:
  * open (USE_RUN; a list that needs approval must be approved, and a leader

@@ -251,7 +251,7 @@ int core_nomination_move(struct core *c, const struct actor *who, int64_t round_
 	use = to == NOM_SUBMITTED ? USE_NOMINATE
 	    : to == NOM_APPROVED ? USE_APPROVE
 	    : from == NOM_APPROVED ? USE_MANAGE
-	    : core_actor_is(who, ROLE_COACH) ? USE_APPROVE : USE_NOMINATE;
+	    : core_actor_is(c, who, ROLE_COACH) ? USE_APPROVE : USE_NOMINATE;
 	if ((rc = core_round_access(c, a, who, round_id, use, &r, e)) != AZ_OK)
 		goto out;
 	if (r.state != ROUND_DRAFT) {

@@ -40,18 +40,18 @@ int core_overview(struct core *c, struct arena *a, const struct actor *who, int6
 		  struct leader_summary **out, size_t *n, struct err *e)
 {
 	struct leader *l, one;
-	struct user *users = NULL;
+	struct user *users = NULL, me;
 	size_t nl, nuser = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (!core_actor_is(who, ROLE_ADMIN)) {
-		const struct user *u = who != NULL ? who->user : NULL;
-		if (u == NULL || u->role != ROLE_LEADER || u->leader_id <= 0 ||
-		    (leader_id != 0 && leader_id != u->leader_id))
+	if ((rc = core_actor_account(c, a, who, &me, e)) != AZ_OK)
+		return rc;
+	if ((me.role & ROLE_ADMIN) == 0) {
+		if (me.role != ROLE_LEADER || me.leader_id <= 0 || (leader_id != 0 && leader_id != me.leader_id))
 			return err_set(e, AZ_EDENIED, "this account has no leaders to list");
-		leader_id = u->leader_id;
+		leader_id = me.leader_id;
 	} else if ((rc = c->st->ops->user_list(c->st, a, &users, &nuser, e)) != AZ_OK) {
 		return rc;
 	}
@@ -82,7 +82,7 @@ int core_leader_create(struct core *c, const struct actor *who, const char *name
 	const char *why;
 	int rc;
 
-	if (!core_actor_is(who, ROLE_ADMIN))
+	if (!core_actor_is(c, who, ROLE_ADMIN))
 		return err_set(e, AZ_EDENIED, "only an administrator adds leaders");
 	if (email_normalise(email, mail, sizeof mail, &why) != 0)
 		return err_set(e, AZ_EINVAL, "the e-mail address \"%.100s\" %s", email, why);
@@ -119,7 +119,7 @@ out:
 int core_audit_page(struct core *c, struct arena *a, const struct actor *who, int64_t before_id,
 		    size_t limit, struct audit_entry **out, size_t *n, struct err *e)
 {
-	if (!core_actor_is(who, ROLE_ADMIN))
+	if (!core_actor_is(c, who, ROLE_ADMIN))
 		return err_set(e, AZ_EDENIED, "only an administrator reads the audit log");
 	return c->st->ops->audit_list(c->st, a, before_id, limit, out, n, e);
 }

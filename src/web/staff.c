@@ -13,8 +13,7 @@ int staff_who(struct request *req, struct reply *res, int roles, struct actor *w
 	}
 	who->user_id = req->user->id;
 	who->email = req->user->email;
-	who->client = req->client;
-	who->user = req->user;
+	who->client = req->client != NULL ? req->client : "unknown";
 	return 0;
 }
 

@@ -215,6 +215,7 @@ has "Bestuur 3 &lt;b3@dijkwaard.nl&gt;"
 audit_page | grep -q "nominee.add" || _bad "nominee.add not audited"
 
 test_case "the leader takes someone off the list"
+get /leader/rounds/2/environment -b lea.jar
 inv=$(sed -n 's/.*name="inv" value="\([0-9]*\)".*/\1/p' body.html | head -n1)
 post /leader/rounds/2/environment/remove "csrf=$lcsrf&inv=$inv" -b lea.jar
 expect_eq "$code" "303"
