@@ -31,14 +31,14 @@ URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve.out)
 get() {
   local path=$1; shift
   code=$(curl -s -D hdr.txt -o body.html -w '%{http_code}' "$@" "$URL$path")
-  body=$(cat body.html); hdr=$(cat hdr.txt)
+  body=$(tr -d '\000' < body.html); hdr=$(cat hdr.txt)
 }
 # post PATH DATA [curl options]
 post() {
   local path=$1 data=$2; shift 2
   code=$(curl -s -D hdr.txt -o body.html -w '%{http_code}' --data-binary "$data" \
          -H 'Content-Type: application/x-www-form-urlencoded' "$@" "$URL$path")
-  body=$(cat body.html); hdr=$(cat hdr.txt)
+  body=$(tr -d '\000' < body.html); hdr=$(cat hdr.txt)
 }
 has() { printf '%s' "$body" | grep -q -F -e "$1" || _bad "page lacks \"$1\" (HTTP $code)"; }
 hasnt() { printf '%s' "$body" | grep -q -F -e "$1" && _bad "page has \"$1\""; return 0; }
