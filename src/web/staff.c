@@ -102,8 +102,7 @@ static void render_nav(struct request *req, struct reply *res)
 			    items[i].path, strcmp(req->path, items[i].path) == 0 ? " aria-current=\"page\"" : "",
 			    T(req, items[i].msgid));
 	}
-	html_printf(b, "</ul>\n<p class=\"az-nav__who\">%h <span class=\"az-nav__email\">%h</span></p>\n</nav>\n",
-		    T(req, "Logged in as"), req->user->email);
+	html_printf(b, "</ul>\n</nav>\n");
 }
 
 void staff_begin(struct request *req, struct reply *res, const char *title)

@@ -272,7 +272,7 @@ get /coach -b coach.jar
 has "Marieke &lt;b&gt;van&lt;/b&gt; Dalen"
 get /coach/rounds/2/list -b coach.jar
 expect_eq "$code" "200"
-has "Bestuur 1"
+has "Bestuur 2"
 post /coach/rounds/2/list "csrf=$ccsrf&do=approve" -b coach.jar
 expect_eq "$code" "303"
 audit_page | grep -q "nomination.approve" || _bad "approval not audited"
