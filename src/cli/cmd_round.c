@@ -199,6 +199,9 @@ static int round_show(int argc, char **argv, struct cli *g)
 		printf("state        %s\n", round_state_name(v.round.state));
 		printf("opens        %s\n", v.round.opens_on ? v.round.opens_on : "-");
 		printf("closes       %s\n", v.round.closes_on ? v.round.closes_on : "-");
+		printf("list         %s%s\n", nomination_state_name(v.round.nomination),
+		       v.round.needs_approval ? " (needs approval)" : "");
+		printf("reminders    %s\n", v.round.reminders && v.round.reminders[0] ? v.round.reminders : "-");
 		printf("instrument   %s %s (%.12s)\n\n", v.stored.key, v.stored.version, v.stored.digest);
 		if (print_progress(a, &v) != 0)
 			rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});

@@ -59,7 +59,7 @@ static const struct {
 	const char *word, *msgid;
 } done_msgs[] = {
 	{"leader", N_("The leader has been added.")},
-	{"account", N_("The leader and their account have been added. They log in with a link sent by e-mail.")},
+	{"account", N_("The leader and their account have been added. They log in on the login page with a link sent to their e-mail address.")},
 	{"round", N_("The round has been created.")},
 	{"settings", N_("The settings have been saved.")},
 	{"imported", N_("The people have been added to the round.")},
