@@ -71,6 +71,7 @@ void page_coach_list(struct request *req, struct reply *res)
 	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<p class=\"utrecht-paragraph\">%h, %h — %h %h.</p>\n",
 		    T(req, "The leader's list"), nom.leader.name, nom.leader.organisation,
 		    T(req, "the list is"), staff_nomination(req, nom.round.nomination));
+	html_printf(b, "<h2 class=\"utrecht-heading-2\">%h</h2>\n", T(req, "The people named, per group"));
 	staff_list(req, res, &nom);
 	if (nom.round.state == ROUND_DRAFT && nom.round.needs_approval && nom.round.nomination == NOM_SUBMITTED) {
 		html_printf(b, "<div class=\"az-actions\">\n");
