@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../mail/mailconf.h"
 #include "../util/buf.h"
 
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -37,7 +38,7 @@ static int set_opt(const struct opt *opts, struct cli *g, const char *name, cons
 {
 	const struct opt globals[] = {
 		{"db", &g->db, NULL}, {"key-file", &g->key_file, NULL}, {"base-url", &g->base_url, NULL},
-		{NULL, NULL, NULL}};
+		{"smtp-config", &g->smtp_config, NULL}, {NULL, NULL, NULL}};
 	const struct opt *lists[2] = {opts, globals};
 
 	for (int l = 0; l < 2; l++) {
@@ -120,12 +121,56 @@ int cli_id(const char *cmd, const char *what, const char *s, int64_t *out)
 	return 0;
 }
 
-int cli_open(struct cli *g, struct core *c)
+int cli_audit(struct core *c, const char *action, const char *object, const char *detail)
 {
 	struct err e = {0};
 
-	if (core_open(c, g->db, g->key_file, g->base_url, &e) != AZ_OK)
+	if (core_audit(c, &core_cli_actor, action, object, detail, &e) == AZ_OK)
+		return 0;
+	fprintf(stderr, "aanwezig: done, but the audit log could not record it: %s\n", e.msg);
+	return 1;
+}
+
+int cli_mail_settings(struct cli *g, struct mail_settings *ms)
+{
+	struct err e = {0};
+	const char *path = g->smtp_config;
+	char *beside = NULL;
+	int must = 1, rc;
+
+	mail_settings_init(ms);
+	if (path == NULL || path[0] == '\0')
+		path = getenv("AANWEZIG_SMTP_CONFIG");
+	if ((path == NULL || path[0] == '\0') && strstr(g->db, "://") == NULL &&
+	    (beside = malloc(strlen(g->db) + 6)) != NULL) {
+		/* The settings may sit beside the database, like its link key. */
+		sprintf(beside, "%s.smtp", g->db);
+		path = beside;
+		must = 0;
+	}
+	rc = mail_settings_load(ms, path && path[0] ? path : NULL, must, &e);
+	free(beside);
+	if (rc != AZ_OK) {
+		mail_settings_reset(ms);
 		return cli_fail(&e);
+	}
+	return 0;
+}
+
+int cli_open(struct cli *g, struct core *c)
+{
+	struct mail_settings ms;
+	struct err e = {0};
+	int rc;
+
+	if ((rc = cli_mail_settings(g, &ms)) != 0)
+		return rc;
+	if (core_open(c, g->db, g->key_file, g->base_url, &e) != AZ_OK) {
+		mail_settings_reset(&ms);
+		return cli_fail(&e);
+	}
+	c->mail = ms.configured;
+	mail_settings_reset(&ms);
 	return 0;
 }
 

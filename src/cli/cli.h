@@ -22,6 +22,7 @@ struct cli {
 	const char *db;         /* --db or $AANWEZIG_DB */
 	const char *key_file;   /* --key-file; default DB.key */
 	const char *base_url;   /* --base-url or $AANWEZIG_BASE_URL */
+	const char *smtp_config;/* --smtp-config or $AANWEZIG_SMTP_CONFIG; default DB.smtp */
 };
 
 /* One accepted option. A string option stores its value in *sval; a flag
@@ -46,8 +47,16 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_fail(const struct err *e);
 /* A positive id from text; prints a usage error and returns 2 if not. */
 int cli_id(const char *cmd, const char *what, const char *s, int64_t *out);
-/* Open the instance named by the global options (prints on failure). */
+/* Open the instance named by the global options (prints on failure).
+ * core.mail is set when an SMTP server is configured. */
 int cli_open(struct cli *g, struct core *c);
+/* Record an administrative action of the command line in the audit log;
+ * returns 0, or 1 after saying that it could not be recorded. */
+int cli_audit(struct core *c, const char *action, const char *object, const char *detail);
+/* Read the e-mail settings (mail/mailconf.h) named by the global options
+ * into ms (prints on failure; mail_settings_reset afterwards). */
+struct mail_settings;
+int cli_mail_settings(struct cli *g, struct mail_settings *ms);
 
 /* Read a whole file (or standard input for "-") of at most max bytes into
  * a new NUL-terminated buffer (free() it). */
@@ -67,6 +76,12 @@ int cmd_instrument(int argc, char **argv, struct cli *g);
 int cmd_serve(int argc, char **argv, struct cli *g);
 int cmd_report(int argc, char **argv, struct cli *g);
 int cmd_analyze(int argc, char **argv, struct cli *g);
+int cmd_mail(int argc, char **argv, struct cli *g);
+int cmd_privacy(int argc, char **argv, struct cli *g);
+int cmd_audit(int argc, char **argv, struct cli *g);
+/* round invite|remind|reminders|notify|tick (cmd_round_mail.c); 2 for an
+ * unknown subcommand. */
+int cmd_round_mail(int argc, char **argv, struct cli *g);
 /* Run the web server on db until stopped (cmd_serve.c). */
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads);
 

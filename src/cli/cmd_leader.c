@@ -37,10 +37,14 @@ static int leader_add(int argc, char **argv, struct cli *g)
 		return cli_usage("leader add", "--name, --email and --organisation are required");
 	if ((rc = cli_open(g, &c)) != 0)
 		return rc;
-	if (core_leader_add(&c, name, email, org, lang, &id, &e) != AZ_OK)
+	if (core_leader_add(&c, name, email, org, lang, &id, &e) != AZ_OK) {
 		rc = cli_fail(&e);
-	else
+	} else {
+		char object[32];
 		printf("%lld\n", (long long)id);
+		snprintf(object, sizeof object, "leader %lld", (long long)id);
+		rc = cli_audit(&c, "leader.add", object, NULL);
+	}
 	core_close(&c);
 	return rc;
 }

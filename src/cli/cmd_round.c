@@ -20,6 +20,12 @@ static const char help_round[] =
 	"  show ID                   state, dates, instrument and progress per group\n"
 	"  links ID [--csv]          the personal link of every invitee\n"
 	"  export ID [-o FILE]       raw answers as long CSV (closed rounds only)\n"
+	"  invite ID                 queue the invitations of an open round by e-mail\n"
+	"  remind ID                 queue a reminder for those who have not answered\n"
+	"  reminders ID DAYS         remind DAYS before the deadline, e.g. 7,2 (or none)\n"
+	"  notify ID                 queue the leader's notice that the report is ready\n"
+	"  tick [--today DATE]       close rounds past their deadline, queue due\n"
+	"                            reminders, erase raters' names after retention\n"
 	"\n"
 	"Dates are written YYYY-MM-DD.\n";
 
@@ -95,11 +101,19 @@ static int round_move(int argc, char **argv, struct cli *g, const char *verb)
 	st = strcmp(verb, "open") == 0 ? core_round_open(&c, id, closes, &e)
 	   : strcmp(verb, "close") == 0 ? core_round_close(&c, id, &e)
 	   : core_round_release(&c, id, &e);
-	if (st != AZ_OK)
+	if (st != AZ_OK) {
 		rc = cli_fail(&e);
-	else
+	} else {
+		char action[32], object[32];
 		printf("round %lld is %s\n", (long long)id,
 		       strcmp(verb, "open") == 0 ? "open" : strcmp(verb, "close") == 0 ? "closed" : "released");
+		if (c.mail && strcmp(verb, "close") != 0)
+			printf("%s queued; `aanwezig serve` sends them, or `aanwezig mail send` now\n",
+			       strcmp(verb, "open") == 0 ? "the invitations are" : "the leader's notice is");
+		snprintf(action, sizeof action, "round.%s", verb);
+		snprintf(object, sizeof object, "round %lld", (long long)id);
+		rc = cli_audit(&c, action, object, strcmp(verb, "open") == 0 ? closes : NULL);
+	}
 	core_close(&c);
 	return rc;
 }
@@ -146,7 +160,7 @@ static int round_list(int argc, char **argv, struct cli *g)
  * answered, nor work a hidden count out by subtraction. */
 static int print_progress(struct arena *a, const struct round_view *v)
 {
-	struct progress p;
+	struct round_progress p;
 
 	if (core_progress_of(a, v, &p) != AZ_OK)
 		return -1;
@@ -314,5 +328,5 @@ int cmd_round(int argc, char **argv, struct cli *g)
 		return round_links(argc - 1, argv + 1, g);
 	if (strcmp(argv[0], "export") == 0)
 		return round_export(argc - 1, argv + 1, g);
-	return cli_usage("round", "unknown subcommand \"%.40s\"", argv[0]);
+	return cmd_round_mail(argc, argv, g);
 }

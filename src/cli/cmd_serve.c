@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/core_mail.h"
+#include "../mail/mailconf.h"
 #include "../web/web.h"
 #include "cli.h"
 
@@ -13,7 +15,12 @@ static const char help_serve[] =
 	"/healthz for monitoring, until it gets SIGINT or SIGTERM; then it stops\n"
 	"accepting, finishes the requests in flight and closes the database.\n"
 	"The default address is 127.0.0.1:8080; port 0 picks a free port. The\n"
-	"address the links point at is --base-url, or http://ADDRESS:PORT.\n";
+	"address the links point at is --base-url, or http://ADDRESS:PORT.\n"
+	"\n"
+	"In the background it closes rounds past their deadline, erases raters'\n"
+	"names after the retention period (`aanwezig privacy retention`), and,\n"
+	"when an SMTP server is configured (--smtp-config, docs/mail.md), sends\n"
+	"invitations, reminders and notices every few seconds.\n";
 
 static void ready(const char *url, void *arg)
 {
@@ -22,11 +29,47 @@ static void ready(const char *url, void *arg)
 	fflush(stdout);
 }
 
+/* The background worker's lines go to standard error, like the server's. */
+static void worker_log(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "aanwezig: %s\n", msg);
+}
+
+struct background {
+	const struct mail_settings *ms;
+	struct core_worker *w;
+};
+
+static void started(struct core *c, void *arg)
+{
+	struct background *bg = arg;
+	struct err e = {0};
+
+	if (core_worker_start(c, bg->ms, worker_log, NULL, &bg->w, &e) != AZ_OK)
+		fprintf(stderr, "aanwezig: %s; rounds will not close by themselves and no e-mail is sent\n",
+			e.msg);
+	else if (bg->ms->configured)
+		fprintf(stderr, "aanwezig: sending e-mail through %s every %d s\n", bg->ms->smtp.url,
+			bg->ms->interval);
+}
+
+static void stopping(void *arg)
+{
+	struct background *bg = arg;
+
+	core_worker_stop(bg->w);
+	bg->w = NULL;
+}
+
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads)
 {
 	struct web_config cfg = {0};
 	struct err e = {0};
+	struct mail_settings ms;
+	struct background bg = {&ms, NULL};
 	const char *env = getenv("AANWEZIG_BASE_URL");
+	int rc = 0;
 
 	cfg.listen = listen;
 	cfg.db = db;
@@ -36,10 +79,18 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 		       ? g->base_url : (env && env[0] ? env : NULL);
 	cfg.threads = threads;
 	cfg.ready = ready;
+	if ((rc = cli_mail_settings(g, &ms)) != 0)
+		return rc;
+	cfg.mail = ms.configured;
+	cfg.started = started;
+	cfg.stopping = stopping;
+	cfg.hook_arg = &bg;
 	if (web_serve(&cfg, &e) != AZ_OK)
-		return cli_fail(&e);
-	printf("Stopped.\n");
-	return 0;
+		rc = cli_fail(&e);
+	else
+		printf("Stopped.\n");
+	mail_settings_reset(&ms);
+	return rc;
 }
 
 int cmd_serve(int argc, char **argv, struct cli *g)

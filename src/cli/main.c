@@ -21,9 +21,13 @@ static const char usage[] =
 	"  serve                     the web server: the questionnaire behind the links\n"
 	"  report                    the presence profile of a round (html, pdf, json, csv)\n"
 	"  leader add|list           the leaders whose profile is made\n"
-	"  round new|open|close|release|list|show|links|export\n"
+	"  round new|open|close|release|list|show|links|export|invite|remind|tick\n"
 	"                            rounds of feedback for one leader\n"
 	"  rater add|import          invite people from the leader's environment\n"
+	"  mail send|list|retry      the outbox: invitations, reminders, notices\n"
+	"  privacy export|erase|retention\n"
+	"                            a leader's data; erasing; how long names are kept\n"
+	"  audit list                who did what, when\n"
 	"  response submit           hand in answers through a personal link\n"
 	"  instrument check|show     validate or print a questionnaire\n"
 	"  analyze                   profiles of answers collected elsewhere\n"
@@ -34,6 +38,8 @@ static const char usage[] =
 	"  --key-file FILE           the link key (default FILE.key beside the database)\n"
 	"  --base-url URL            where the web pages are reached, for links\n"
 	"                            (default $AANWEZIG_BASE_URL or http://localhost:8080)\n"
+	"  --smtp-config FILE        the e-mail settings (default $AANWEZIG_SMTP_CONFIG,\n"
+	"                            or FILE.smtp beside the database; docs/mail.md)\n"
 	"\n"
 	"`aanwezig <command> --help` tells more about each command.\n";
 
@@ -51,6 +57,9 @@ static const struct {
 	{"serve", cmd_serve},
 	{"report", cmd_report},
 	{"analyze", cmd_analyze},
+	{"mail", cmd_mail},
+	{"privacy", cmd_privacy},
+	{"audit", cmd_audit},
 };
 
 int main(int argc, char **argv)
@@ -74,6 +83,7 @@ int main(int argc, char **argv)
 		const char **slot = strncmp(a, "db", 2) == 0 && (a[2] == '\0' || a[2] == '=') ? &g.db
 			: strncmp(a, "key-file", 8) == 0 && (a[8] == '\0' || a[8] == '=') ? &g.key_file
 			: strncmp(a, "base-url", 8) == 0 && (a[8] == '\0' || a[8] == '=') ? &g.base_url
+			: strncmp(a, "smtp-config", 11) == 0 && (a[11] == '\0' || a[11] == '=') ? &g.smtp_config
 			: NULL;
 		const char *eq = strchr(a, '=');
 		if (strcmp(a, "help") == 0) {

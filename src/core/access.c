@@ -19,6 +19,7 @@
 
 #include "../util/text.h"
 #include "core_internal.h"
+#include "core_mail.h"
 
 static const char *const use_names[] = {
 	[USE_VIEW] = "view", [USE_LIST] = "list", [USE_NOMINATE] = "nominate",
@@ -149,11 +150,10 @@ static int audit_round(struct core *c, const struct actor *who, const char *acti
 }
 
 int core_round_start(struct core *c, const struct actor *who, int64_t round_id, const char *closes_on,
-		     size_t *queued, struct err *e)
+		     struct err *e)
 {
 	struct arena *a = arena_new();
 	struct round r;
-	size_t nq = 0;
 	int rc;
 
 	if (a == NULL)
@@ -164,16 +164,20 @@ int core_round_start(struct core *c, const struct actor *who, int64_t round_id, 
 		rc = err_set(e, AZ_ESTATE, "the list of people to invite has not been handed in yet");
 		goto out;
 	}
-	/* core_round_open keeps the approval rule for every front. */
-	if ((rc = core_round_open(c, round_id, closes_on, e)) != AZ_OK ||
-	    (rc = audit_round(c, who, "round.open", round_id, NULL, e)) != AZ_OK)
-		goto out;
-	rc = core_round_invite(c, round_id, &nq, e);
-	if (rc == AZ_OK)
-		rc = audit_round(c, who, "round.invite", round_id, arena_printf(a, "%zu queued", nq), e);
+	/* core_round_open keeps the approval rule for every front, and
+	 * queues the invitations when the instance sends e-mail. The move is
+	 * audited even when queueing failed after it: the round is open. */
+	rc = core_round_open(c, round_id, closes_on, e);
+	if (rc == AZ_OK || (c->st->ops->round_get(c->st, a, round_id, &r, &(struct err){0}) == AZ_OK &&
+			    r.state == ROUND_OPEN)) {
+		struct err ae = {0};
+		int arc = audit_round(c, who, "round.open", round_id, closes_on, &ae);
+		if (rc == AZ_OK && arc != AZ_OK) {
+			*e = ae;
+			rc = arc;
+		}
+	}
 out:
-	if (queued != NULL)
-		*queued = nq;
 	arena_free(a);
 	return rc;
 }
@@ -230,53 +234,12 @@ int core_round_publish(struct core *c, const struct actor *who, int64_t round_id
 	return round_move(c, who, round_id, USE_MANAGE, core_round_release, "round.release", e);
 }
 
-int core_reminders_parse(const char *s, char out[32])
-{
-	int day[5], n = 0;
-	const char *p = s;
-
-	out[0] = '\0';
-	while (*p == ' ')
-		p++;
-	if (*p == '\0')
-		return 1;
-	for (;;) {
-		int v = 0, digits = 0;
-		while (*p == ' ')
-			p++;
-		while (*p >= '0' && *p <= '9' && digits < 3)
-			v = v * 10 + (*p++ - '0'), digits++;
-		if (digits == 0 || v < 1 || v > 60 || n == 5)
-			return 0;
-		for (int k = 0; k < n; k++)
-			if (day[k] == v)
-				return 0;
-		day[n++] = v;
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		if (*p++ != ',')
-			return 0;
-	}
-	/* Descending: the earliest reminder first. */
-	for (int i = 1; i < n; i++)
-		for (int k = i; k > 0 && day[k] > day[k - 1]; k--) {
-			int t = day[k];
-			day[k] = day[k - 1];
-			day[k - 1] = t;
-		}
-	for (int i = 0, at = 0; i < n; i++)
-		at += snprintf(out + at, (size_t)(32 - at), "%s%d", i ? "," : "", day[i]);
-	return 1;
-}
-
 int core_round_create(struct core *c, const struct actor *who, int64_t leader_id, const char *closes_on,
 		      int needs_approval, const char *reminders, int64_t *id, struct err *e)
 {
 	struct arena *a;
 	struct leader l;
-	char days[32], today[11];
+	char today[11];
 	int rc;
 
 	if (!core_actor_is(c, who, ROLE_ADMIN))
@@ -288,13 +251,13 @@ int core_round_create(struct core *c, const struct actor *who, int64_t leader_id
 		return err_set(e, AZ_EINVAL, "the deadline %s has passed", closes_on);
 	if (reminders == NULL)
 		reminders = "";
-	if (!core_reminders_parse(reminders, days))
-		return err_set(e, AZ_EINVAL, "reminders must be up to 5 different days 1..60, such as 7,2");
+	if (!core_reminders_valid(reminders))
+		return err_set(e, AZ_EINVAL, "reminder days are numbers 1 to 365 with commas between, such as 7,2");
 	if ((a = arena_new()) == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = c->st->ops->leader_get(c->st, a, leader_id, &l, e)) == AZ_OK &&
 	    (rc = core_round_new(c, leader_id, NULL, 0, NULL, NULL, closes_on, id, e)) == AZ_OK &&
-	    (rc = c->st->ops->round_settings(c->st, *id, needs_approval != 0, days, e)) == AZ_OK)
+	    (rc = c->st->ops->round_settings(c->st, *id, needs_approval != 0, reminders, e)) == AZ_OK)
 		rc = audit_round(c, who, "round.add", *id, arena_printf(a, "leader %lld", (long long)leader_id), e);
 	arena_free(a);
 	return rc;
@@ -305,25 +268,26 @@ int core_round_configure(struct core *c, const struct actor *who, int64_t round_
 {
 	struct arena *a = arena_new();
 	struct round r;
-	char days[32];
 	int rc;
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = core_round_access(c, a, who, round_id, USE_MANAGE, &r, e)) != AZ_OK)
 		goto out;
-	if (!core_reminders_parse(reminders ? reminders : "", days)) {
-		rc = err_set(e, AZ_EINVAL, "reminders must be up to 5 different days 1..60, such as 7,2");
+	if (reminders == NULL)
+		reminders = "";
+	if (!core_reminders_valid(reminders)) {
+		rc = err_set(e, AZ_EINVAL, "reminder days are numbers 1 to 365 with commas between, such as 7,2");
 		goto out;
 	}
 	if (r.state == ROUND_RELEASED) {
 		rc = err_set(e, AZ_ESTATE, "round %lld is released; its settings no longer change", (long long)round_id);
 		goto out;
 	}
-	if ((rc = c->st->ops->round_settings(c->st, round_id, needs_approval != 0, days, e)) == AZ_OK)
+	if ((rc = c->st->ops->round_settings(c->st, round_id, needs_approval != 0, reminders, e)) == AZ_OK)
 		rc = audit_round(c, who, "round.settings", round_id,
 				 arena_printf(a, "approval %s, reminders %s", needs_approval ? "yes" : "no",
-					      days[0] ? days : "none"), e);
+					      reminders[0] ? reminders : "none"), e);
 out:
 	arena_free(a);
 	return rc;

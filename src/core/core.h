@@ -32,6 +32,13 @@ struct core {
 	int have_key;
 	unsigned char key[TOKEN_KEY_BYTES];
 	const char *base_url;    /* links are base_url + "/r/" + token; borrowed */
+	/* Set by a front that can send e-mail (an SMTP server is configured):
+	 * opening a round then queues its invitations, releasing it the
+	 * leader's notice, and the periodic work its reminders (core_mail.h). */
+	int mail;
+	/* Told how far long work is (imports, composing, sending), or NULL. */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;
 };
 
 /* The link key file that goes with a database: FILE.key beside a SQLite
@@ -80,8 +87,12 @@ void round_view_reset(struct round_view *v);
 /* ---- Raters ---- */
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e);
-/* Import raters from CSV with a header name,email,group (any order of
- * columns, ',' or ';'). All or nothing: any bad line fails the whole
+/* The same with the language of the rater's e-mail: "nl", "en", or NULL
+ * or "" for the leader's. */
+int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, const char *email,
+			const char *group, const char *lang, struct err *e);
+/* Import raters from CSV with a header name,email,group and optionally
+ * language (nl, en or empty; any order of columns, ',' or ';'). All or nothing: any bad line fails the whole
  * file with a message naming the line. *count gets the number added. */
 int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
 		      const char *origin, size_t *count, struct err *e);
@@ -254,11 +265,12 @@ int core_actor_is(struct core *c, const struct actor *who, int roles);
 
 /* The round actions of the web, each checked, done and audited:
  * open (USE_RUN; a list that needs approval must be approved, and a leader
- * can only open a round whose list was handed in; then the invitations
- * are queued: *queued, may be NULL), close (USE_RUN), release (USE_MANAGE),
- * and queue the invitations again after a failure (USE_MANAGE). */
+ * can only open a round whose list was handed in; core_round_open queues
+ * the invitations when the instance sends e-mail), close (USE_RUN),
+ * release (USE_MANAGE), and queue the invitations not queued yet, for
+ * people added later or after a failure (USE_MANAGE; *queued may be NULL). */
 int core_round_start(struct core *c, const struct actor *who, int64_t round_id, const char *closes_on,
-		     size_t *queued, struct err *e);
+		     struct err *e);
 int core_round_stop(struct core *c, const struct actor *who, int64_t round_id, struct err *e);
 int core_round_publish(struct core *c, const struct actor *who, int64_t round_id, struct err *e);
 int core_round_requeue(struct core *c, const struct actor *who, int64_t round_id, size_t *queued,
@@ -266,13 +278,9 @@ int core_round_requeue(struct core *c, const struct actor *who, int64_t round_id
 
 /* A new round for a leader with its settings (admin): the deadline
  * (YYYY-MM-DD, required here), whether the list needs approval, and the
- * reminder days ("7,2", "" for none). */
+ * reminder days ("7,2", "" for none; core_reminders_valid). */
 int core_round_create(struct core *c, const struct actor *who, int64_t leader_id, const char *closes_on,
 		      int needs_approval, const char *reminders, int64_t *id, struct err *e);
-/* 1 when s is a valid list of reminder days: "" or up to 5 distinct
- * numbers 1..60 separated by commas ("7,2"); the normal form (descending,
- * no spaces) into out[32]. */
-int core_reminders_parse(const char *s, char out[32]);
 
 /* Change a round's settings (USE_MANAGE; not once released). Audited. */
 int core_round_configure(struct core *c, const struct actor *who, int64_t round_id, int needs_approval,
@@ -419,7 +427,7 @@ struct group_progress {
  * number of answers only once it has reached the group's threshold; before
  * that only "fewer than N"; the total of answers only when no group is
  * hidden, so that no hidden number follows by subtraction. */
-struct progress {
+struct round_progress {
 	struct group_progress *groups;   /* every group, in the instrument's order */
 	int ngroup;
 	int invited;       /* raters, the leader excluded */
@@ -430,17 +438,17 @@ struct progress {
 };
 
 /* The progress of v's counts under the rule, into out (p->groups in a). */
-int core_progress_of(struct arena *a, const struct round_view *v, struct progress *out);
+int core_progress_of(struct arena *a, const struct round_view *v, struct round_progress *out);
 /* Load round_id (USE_VIEW) and its progress. */
 int core_progress(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
-		  struct round_view *v, struct progress *out, struct err *e);
+		  struct round_view *v, struct round_progress *out, struct err *e);
 
 /* ---- Overviews for the web (overview.c) ---- */
 
 /* A round with its progress, for lists. */
 struct round_summary {
 	struct round_view view;
-	struct progress progress;
+	struct round_progress progress;
 };
 
 /* A leader with their rounds, oldest round first. */

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-int core_progress_of(struct arena *a, const struct round_view *v, struct progress *out)
+int core_progress_of(struct arena *a, const struct round_view *v, struct round_progress *out)
 {
 	const struct instrument *ins = v->ins;
 	int hidden = 0, total = 0;
@@ -59,7 +59,7 @@ int core_progress_of(struct arena *a, const struct round_view *v, struct progres
 }
 
 int core_progress(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
-		  struct round_view *v, struct progress *out, struct err *e)
+		  struct round_view *v, struct round_progress *out, struct err *e)
 {
 	int rc;
 

@@ -63,6 +63,23 @@ static int rater_check(const struct instrument *ins, const char *name, const cha
 	return AZ_OK;
 }
 
+/* A rater's language for e-mail: nl, en, or none (empty: the leader's).
+ * *out gets the stored form (NULL for none). */
+static int lang_check(const char *lang, const char **out, struct err *e)
+{
+	*out = NULL;
+	if (lang == NULL || lang[0] == '\0')
+		return AZ_OK;
+	if (strcasecmp(lang, "nl") == 0)
+		*out = "nl";
+	else if (strcasecmp(lang, "en") == 0)
+		*out = "en";
+	else
+		return err_set(e, AZ_EINVAL, "the language must be nl or en (or empty for the leader's), "
+			       "not \"%.20s\"", lang);
+	return AZ_OK;
+}
+
 /* The round's instrument, for checking raters; *ins to be freed. */
 static int load_round(struct core *c, struct arena *a, int64_t round_id, const struct instrument **ins,
 		      struct err *e)
@@ -78,8 +95,35 @@ static int load_round(struct core *c, struct arena *a, int64_t round_id, const s
 	return core_round_instrument(c, a, &r, NULL, ins, e);
 }
 
+/* Raters added to an open round get their invitation at once when the
+ * instance sends e-mail (those already queued are skipped). */
+static int invite_if_open(struct core *c, int64_t round_id, struct err *e)
+{
+	struct arena *a;
+	struct round r;
+	size_t n;
+	int rc;
+
+	if (!c->mail)
+		return AZ_OK;
+	if ((a = arena_new()) == NULL)
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	rc = c->st->ops->round_get(c->st, a, round_id, &r, e);
+	if (rc == AZ_OK && r.state == ROUND_OPEN && (rc = core_round_invite(c, round_id, &n, e)) != AZ_OK)
+		err_prefix(e, "the raters were added, but their invitations could not be queued "
+			   "(queue them with `aanwezig round invite %lld`)", (long long)round_id);
+	arena_free(a);
+	return rc;
+}
+
 int core_rater_add(struct core *c, int64_t round_id, const char *name, const char *email,
 		   const char *group, struct err *e)
+{
+	return core_rater_add_lang(c, round_id, name, email, group, NULL, e);
+}
+
+int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, const char *email,
+			const char *group, const char *lang, struct err *e)
 {
 	struct arena *a = arena_new();
 	const struct instrument *ins = NULL;
@@ -89,10 +133,14 @@ int core_rater_add(struct core *c, int64_t round_id, const char *name, const cha
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
-	if ((rc = load_round(c, a, round_id, &ins, e)) == AZ_OK &&
+	if ((rc = lang_check(lang, &lang, e)) == AZ_OK &&
+	    (rc = load_round(c, a, round_id, &ins, e)) == AZ_OK &&
 	    (rc = rater_check(ins, name, email, group, mail, e)) == AZ_OK &&
-	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK)
-		rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e);
+	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK) {
+		inv.language = lang;
+		if ((rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e)) == AZ_OK)
+			rc = invite_if_open(c, round_id, e);
+	}
 	arena_free(a);
 	return rc;
 }
@@ -100,11 +148,14 @@ int core_rater_add(struct core *c, int64_t round_id, const char *name, const cha
 /* Which column of the header holds what; -1 when absent. */
 struct columns {
 	int name, email, group;
+	int lang;               /* optional: language / taal */
+	size_t n;               /* fields a line has */
 };
 
 static int header_parse(char **f, size_t n, struct columns *col, struct err *e)
 {
-	col->name = col->email = col->group = -1;
+	col->name = col->email = col->group = col->lang = -1;
+	col->n = n;
 	for (size_t i = 0; i < n; i++) {
 		char *h = text_trim(f[i]);
 		int *slot = NULL;
@@ -114,9 +165,11 @@ static int header_parse(char **f, size_t n, struct columns *col, struct err *e)
 			slot = &col->email;
 		else if (strcasecmp(h, "group") == 0 || strcasecmp(h, "groep") == 0)
 			slot = &col->group;
+		else if (strcasecmp(h, "language") == 0 || strcasecmp(h, "taal") == 0)
+			slot = &col->lang;
 		if (slot == NULL)
 			return err_set(e, AZ_EINVAL, "line 1: unknown column \"%.40s\"; the header must be "
-				       "name,email,group", h);
+				       "name,email,group (and language, if you like)", h);
 		if (*slot >= 0)
 			return err_set(e, AZ_EINVAL, "line 1: the column \"%.40s\" appears twice", h);
 		*slot = (int)i;
@@ -144,7 +197,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 	struct csv_reader rd;
 	struct columns col;
 	struct invitation *inv = NULL;
-	size_t *lines = NULL, ninv = 0, line, nf, bad = 0;
+	size_t *lines = NULL, ninv = 0, line, nf, bad = 0, nline = 0;
 	char **f;
 	struct buf probs;
 	int rc, np = 0, more;
@@ -155,6 +208,11 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = load_round(c, a, round_id, &ins, e)) != AZ_OK)
 		goto out;
+	/* The number of raters, for progress: the lines after the header. */
+	for (size_t i = 0; i < n; i++)
+		nline += data[i] == '\n';
+	if (nline > 0 && n > 0 && data[n - 1] == '\n')
+		nline--;
 	if ((rc = csv_open(&rd, data, n, e)) != AZ_OK)
 		goto fail_origin;
 	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) < 0) {
@@ -175,6 +233,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 	}
 	while ((more = csv_next(&rd, a, &f, &nf, &line, e)) > 0) {
 		struct err le = {0};
+		const char *lang = NULL;
 		char mail[256];
 		size_t k;
 
@@ -182,15 +241,17 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 			problem(&probs, &np, line, "more than 5000 raters in one file");
 			break;
 		}
-		if (nf != 3) {
+		if (nf != col.n) {
 			char m[96];
-			snprintf(m, sizeof m, "has %zu field%s where the header has 3", nf, nf == 1 ? "" : "s");
+			snprintf(m, sizeof m, "has %zu field%s where the header has %zu", nf, nf == 1 ? "" : "s",
+				 col.n);
 			if (problem(&probs, &np, line, m))
 				break;
 			continue;
 		}
 		if (rater_check(ins, text_trim(f[col.name]), f[col.email], text_trim(f[col.group]),
-				mail, &le) != AZ_OK) {
+				mail, &le) != AZ_OK ||
+		    lang_check(col.lang >= 0 ? text_trim(f[col.lang]) : NULL, &lang, &le) != AZ_OK) {
 			if (problem(&probs, &np, line, le.msg))
 				break;
 			continue;
@@ -208,7 +269,10 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		if ((rc = core_invitation_make(c, a, round_id, f[col.group], f[col.name], mail,
 					       &inv[ninv], e)) != AZ_OK)
 			goto out;
+		inv[ninv].language = lang;
 		lines[ninv++] = line;
+		if (c->progress != NULL)
+			c->progress(c->progress_arg, "checking", ninv, nline > ninv ? nline : ninv);
 	}
 	if (more < 0) {
 		/* The reader's message names its line already. */
@@ -235,8 +299,10 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 			     "to round %lld", origin, lines[bad], inv[bad].email, (long long)round_id);
 		goto out;
 	}
-	if (rc == AZ_OK)
+	if (rc == AZ_OK) {
 		*count = ninv;
+		rc = invite_if_open(c, round_id, e);
+	}
 	goto out;
 fail_origin:
 	err_prefix(e, "%s: nothing was imported", origin);

@@ -9,6 +9,7 @@
 
 #include "../util/text.h"
 #include "core_internal.h"
+#include "core_mail.h"
 
 /* Parsed instruments by stored id. Instruments never change once stored,
  * so a parsed one can be shared by every request until the instance is
@@ -208,6 +209,23 @@ out:
 	return rc;
 }
 
+/* After a round moved on: queue what goes with it when the instance
+ * sends e-mail. The move stands when queueing fails (it can be done again,
+ * nothing is queued twice); the message says so. */
+static int queue_after(struct core *c, int64_t id,
+		       int (*queue)(struct core *, int64_t, size_t *, struct err *), const char *what,
+		       const char *cmd, struct err *e)
+{
+	size_t n;
+	int rc;
+
+	if (!c->mail || (rc = queue(c, id, &n, e)) == AZ_OK)
+		return AZ_OK;
+	err_prefix(e, "round %lld moved on, but %s could not be queued (queue them again with "
+		   "`aanwezig %s %lld`)", (long long)id, what, cmd, (long long)id);
+	return rc;
+}
+
 int core_round_open(struct core *c, int64_t id, const char *closes_on, struct err *e)
 {
 	struct arena *a = arena_new();
@@ -236,8 +254,10 @@ int core_round_open(struct core *c, int64_t id, const char *closes_on, struct er
 			     closes_on);
 		goto out;
 	}
-	rc = c->st->ops->round_transition(c->st, id, ROUND_DRAFT, ROUND_OPEN,
-					  r.opens_on ? NULL : today, closes_on, e);
+	if ((rc = c->st->ops->round_transition(c->st, id, ROUND_DRAFT, ROUND_OPEN,
+					       r.opens_on ? NULL : today, closes_on, e)) != AZ_OK)
+		goto out;
+	rc = queue_after(c, id, core_round_invite, "its invitations", "round invite", e);
 out:
 	arena_free(a);
 	return rc;
@@ -250,7 +270,11 @@ int core_round_close(struct core *c, int64_t id, struct err *e)
 
 int core_round_release(struct core *c, int64_t id, struct err *e)
 {
-	return c->st->ops->round_transition(c->st, id, ROUND_CLOSED, ROUND_RELEASED, NULL, NULL, e);
+	int rc = c->st->ops->round_transition(c->st, id, ROUND_CLOSED, ROUND_RELEASED, NULL, NULL, e);
+
+	if (rc != AZ_OK)
+		return rc;
+	return queue_after(c, id, core_report_notice, "the leader's notice", "round notify", e);
 }
 
 int core_round_load(struct core *c, struct arena *a, int64_t id, struct round_view *v, struct err *e)

@@ -124,6 +124,19 @@ int email_normalise(const char *in, char *out, size_t outsz, const char **why)
 		}
 		if (!dot)
 			return *why = "has a domain without a dot", -1;
+		/* Each label: at most 63 bytes, no hyphen at either end; the
+		 * last not all digits (an IP address is not a mail domain here). */
+		for (size_t i = 0, start = 0; i <= dn; i++) {
+			if (i < dn && d[i] != '.')
+				continue;
+			if (i - start > 63)
+				return *why = "has a part of its domain longer than 63 characters", -1;
+			if (d[start] == '-' || d[i - 1] == '-')
+				return *why = "has a part of its domain that starts or ends with a hyphen", -1;
+			if (i == dn && strspn(d + start, "0123456789") == dn - start)
+				return *why = "ends in a number where a domain name belongs", -1;
+			start = i + 1;
+		}
 	}
 	if (out[0] == '.' || out[at - 1] == '.' || strstr(out, "..") != NULL)
 		return *why = "has a misplaced dot", -1;

@@ -22,7 +22,8 @@ int text_has_control(const char *s, int allow_newlines);
  * with a short reason in *why. Deliberately simpler than RFC 5321: one '@',
  * a non-empty local part of printable characters without quotes, spaces
  * or angle brackets, a domain of letters, digits, hyphens and dots with at
- * least one dot, at most 254 bytes in all. */
+ * least one dot (labels of at most 63 bytes, no hyphen at either end, the
+ * last not all digits), at most 254 bytes in all. */
 int email_normalise(const char *in, char *out, size_t outsz, const char **why);
 
 /* 1 when s is a valid calendar date written YYYY-MM-DD in the year 2000

@@ -17,7 +17,7 @@
 /* A round's progress in a few words: "2 of 5 groups shown, 9 answers". */
 static void summary_cell(struct request *req, struct reply *res, const struct round_summary *rs)
 {
-	const struct progress *p = &rs->progress;
+	const struct round_progress *p = &rs->progress;
 	struct buf *b = &res->body;
 
 	if (rs->view.round.state == ROUND_DRAFT) {
@@ -278,7 +278,8 @@ void page_admin_round_add(struct request *req, struct reply *res)
 	struct staff_problems p = {0};
 	const char *closes = http_form(req, "closes"), *rem = http_form(req, "reminders");
 	const char *approval = http_form(req, "approval");
-	char days[32], today[11];
+	const char *days = "";
+	char today[11];
 	int64_t id = 0;
 	int rc;
 
@@ -289,8 +290,8 @@ void page_admin_round_add(struct request *req, struct reply *res)
 		staff_problem(&p, "closes", T(req, "Give the deadline as a date written YYYY-MM-DD."));
 	else if (strcmp(closes, today) < 0)
 		staff_problem(&p, "closes", T(req, "The deadline has passed; choose a later day."));
-	if (!core_reminders_parse(rem ? rem : "", days))
-		staff_problem(&p, "reminders", T(req, "Write up to 5 different numbers of days from 1 to 60, separated by commas, such as 7,2."));
+	if (!staff_reminders(req, rem, &days))
+		staff_problem(&p, "reminders", T(req, "Write numbers of days from 1 to 365 with commas between, such as 7,2."));
 	if (p.n == 0) {
 		rc = core_round_create(&req->app->core, &who, staff_id(req), closes,
 				       approval && strcmp(approval, "yes") == 0, days, &id, &e);

@@ -73,7 +73,8 @@ static void render_actions(struct request *req, struct reply *res, const struct 
 			    T(req, "The round is open. It closes itself after the deadline; you can also close it now."));
 		html_printf(b, "<div class=\"az-actions\">\n");
 		action_button(req, res, r->id, "close", T(req, "Close the round now"), 1);
-		action_button(req, res, r->id, "invite", T(req, "Send invitations to people added later"), 0);
+		if (req->app->core.mail)
+			action_button(req, res, r->id, "invite", T(req, "Send invitations to people added later"), 0);
 		html_printf(b, "</div>\n");
 		return;
 	case ROUND_CLOSED:
@@ -138,6 +139,9 @@ static void render_mail(struct request *req, struct reply *res, const struct act
 	size_t n;
 
 	html_printf(b, "<h2 class=\"utrecht-heading-2\" id=\"mail\">%h</h2>\n", T(req, "Invitations by e-mail"));
+	if (!req->app->core.mail)
+		html_printf(b, "<p class=\"utrecht-paragraph\">%h</p>\n",
+			    T(req, "This server sends no e-mail: hand out the personal links yourself."));
 	if (core_round_outbox(&req->app->core, req->a, who, id, &m, &n, &oc, &e) == AZ_OK) {
 		html_printf(b, "<p class=\"utrecht-paragraph\">");
 		html_printf(b, T(req, "Waiting: %lld. Sent: %lld. Failed: %lld."), (long long)(oc.queued + oc.sending),
@@ -157,7 +161,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 {
 	struct err e = {0};
 	struct round_view v;
-	struct progress p;
+	struct round_progress p;
 	struct nomination nom;
 	struct buf *b = &res->body;
 	const char *title;
@@ -253,7 +257,8 @@ void page_admin_round_do(struct request *req, struct reply *res)
 		rc = core_nomination_move(&req->app->core, &who, id, NOM_OPEN, &e), done = "reopened";
 	else if (strcmp(op, "open") == 0)
 		rc = closes && !date_valid(closes) ? AZ_EINVAL
-		   : core_round_start(&req->app->core, &who, id, closes, NULL, &e), done = "opened";
+		   : core_round_start(&req->app->core, &who, id, closes, &e),
+		done = req->app->core.mail ? "opened" : "openlinks";
 	else if (strcmp(op, "close") == 0)
 		rc = core_round_stop(&req->app->core, &who, id, &e), done = "closed";
 	else if (strcmp(op, "release") == 0)
@@ -284,15 +289,15 @@ void page_admin_round_settings(struct request *req, struct reply *res)
 	struct err e = {0};
 	const char *approval = http_form(req, "approval"), *rem = http_form(req, "reminders");
 	int64_t id = staff_id(req);
-	char days[32];
+	const char *days = "";
 	int rc;
 
 	if (staff_who(req, res, ROLE_ADMIN, &who) != 0)
 		return;
-	if (!core_reminders_parse(rem ? rem : "", days)) {
+	if (!staff_reminders(req, rem, &days)) {
 		res->status = 422;
 		round_page(req, res, &who, id, &(struct round_problem){
-			T(req, "Write up to 5 different numbers of days from 1 to 60, separated by commas, such as 7,2."), NULL, NULL});
+			T(req, "Write numbers of days from 1 to 365 with commas between, such as 7,2."), NULL, NULL});
 		return;
 	}
 	rc = core_round_configure(&req->app->core, &who, id, approval && strcmp(approval, "yes") == 0, days, &e);

@@ -86,7 +86,7 @@ void page_leader_round(struct request *req, struct reply *res)
 	struct actor who;
 	struct err e = {0};
 	struct round_view v;
-	struct progress p;
+	struct round_progress p;
 	struct buf *b = &res->body;
 	const char *self = NULL;
 	int64_t id = staff_id(req);
@@ -149,7 +149,8 @@ void page_leader_round_do(struct request *req, struct reply *res)
 		op = "";
 	back = leader_path(req, id, "");
 	if (strcmp(op, "open") == 0)
-		rc = core_round_start(&req->app->core, &who, id, NULL, NULL, &e), done = "opened";
+		rc = core_round_start(&req->app->core, &who, id, NULL, &e),
+		done = req->app->core.mail ? "opened" : "openlinks";
 	else if (strcmp(op, "close") == 0)
 		rc = core_round_stop(&req->app->core, &who, id, &e), done = "closed";
 	else if (strcmp(op, "submit") == 0)

@@ -241,6 +241,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		free(app);
 		return rc;
 	}
+	app->core.mail = cfg->mail;
 	/* The link key is needed for every page: fail now, not per request. */
 	if ((rc = core_key(&app->core, e)) != AZ_OK) {
 		core_close(&app->core);
@@ -289,11 +290,15 @@ int web_serve(const struct web_config *cfg, struct err *e)
 			 info ? (unsigned)info->port : 0);
 	if (cfg->ready)
 		cfg->ready(app->base_url, cfg->ready_arg);
+	if (cfg->started)
+		cfg->started(&app->core, cfg->hook_arg);
 	while (sigwait(&set, &sig) == 0 && sig != SIGINT && sig != SIGTERM)
 		;
 	/* Stop accepting, let the requests in flight finish, then stop. */
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
+	if (cfg->stopping)
+		cfg->stopping(cfg->hook_arg);
 	rc = AZ_OK;
 out:
 	ratelimit_destroy(&app->rl);

@@ -1,6 +1,8 @@
 /* staff.c — see staff.h. */
 #include "staff.h"
 
+#include "../core/core_mail.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +71,7 @@ static const struct {
 	{"reopened", N_("The list is open for changes again.")},
 	{"approved", N_("The list has been approved.")},
 	{"opened", N_("The round is open and the invitations have been queued.")},
+	{"openlinks", N_("The round is open. This server sends no e-mail: hand out the personal links.")},
 	{"invited", N_("The invitations that had not been queued yet have been queued.")},
 	{"closed", N_("The round is closed: no more answers are taken.")},
 	{"released", N_("The report has been released to the leader.")},
@@ -192,6 +195,21 @@ void staff_field(struct request *req, struct reply *res, const struct staff_fiel
 		    f->autocomplete ? "\"" : "", f->error ? " aria-invalid=\"true\"" : "");
 }
 
+int staff_reminders(struct request *req, const char *field, const char **days)
+{
+	char *d = arena_strdup(req->a, field ? field : ""), *w = d;
+
+	*days = "";
+	if (d == NULL)
+		return 0;
+	for (const char *r = d; *r; r++)
+		if (*r != ' ' && *r != '\t')
+			*w++ = *r;
+	*w = '\0';
+	*days = d;
+	return core_reminders_valid(d);
+}
+
 const char *staff_state(const struct request *req, int state)
 {
 	switch (state) {
@@ -229,7 +247,7 @@ const char *staff_round_line(const struct request *req, const struct round *r)
 }
 
 void staff_progress(struct request *req, struct reply *res, const struct round_view *v,
-		    const struct progress *p)
+		    const struct round_progress *p)
 {
 	struct buf *b = &res->body;
 

@@ -49,6 +49,10 @@ struct staff_field {
 };
 void staff_field(struct request *req, struct reply *res, const struct staff_field *f);
 
+/* The reminder days of a form field (NULL: none) without spaces, into
+ * *days (in req->a); 1 when they are valid (core_reminders_valid). */
+int staff_reminders(struct request *req, const char *field, const char **days);
+
 /* Names in the request's language. */
 const char *staff_state(const struct request *req, int round_state);
 const char *staff_nomination(const struct request *req, int nomination_state);
@@ -58,7 +62,7 @@ const char *staff_round_line(const struct request *req, const struct round *r);
 
 /* The progress table of a round (the rule of core_progress_of). */
 void staff_progress(struct request *req, struct reply *res, const struct round_view *v,
-		    const struct progress *p);
+		    const struct round_progress *p);
 /* The advice sentence and flag for one group of a list. */
 void staff_advice(struct request *req, struct reply *res, const struct nomination *nom,
 		  const struct group_advice *ad);

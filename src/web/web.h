@@ -21,6 +21,12 @@ struct web_config {
 	unsigned threads;        /* 0: one per core */
 	void (*ready)(const char *url, void *arg);  /* told the address once listening */
 	void *ready_arg;
+	int mail;                /* the instance sends e-mail (core.mail) */
+	/* Background work: started once listening, with the running instance;
+	 * stopped after the last request finished, before the store closes. */
+	void (*started)(struct core *c, void *arg);
+	void (*stopping)(void *arg);
+	void *hook_arg;
 };
 
 #define RATELIMIT_SLOTS 1024

@@ -119,17 +119,17 @@ csrf=$(token admin.jar /admin/leaders/2)
 post /admin/leaders/2 "csrf=$csrf&closes=2001-01-01&reminders=7%2C2&approval=yes" -b admin.jar
 expect_eq "$code" "422"
 has "De sluitingsdatum is al voorbij"
-post /admin/leaders/2 "csrf=$csrf&closes=31-12-2099&reminders=7%2C7&approval=yes" -b admin.jar
+post /admin/leaders/2 "csrf=$csrf&closes=31-12-2099&reminders=7%2C400&approval=yes" -b admin.jar
 expect_eq "$code" "422"
 has "JJJJ-MM-DD"
-has "hooguit 5 verschillende"
+has "van 1 tot 365"
 expect_eq "$(A round list | wc -l)" "1"
 post /admin/leaders/2 "csrf=$csrf&closes=2099-12-31&reminders=2%2C+7&approval=yes" -b admin.jar
 expect_eq "$code" "303"
 expect_eq "$(location)" "/admin/rounds/2?done=round"
 get /admin/rounds/2 -b admin.jar
 has "goedkeuring nodig"
-has "7,2"
+has "2,7"
 has "in de maak"
 
 test_case "a POST without the CSRF token is refused and changes nothing"

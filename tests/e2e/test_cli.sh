@@ -11,7 +11,11 @@ for args in "--help" "help" "leader --help" "leader add --help" "leader list --h
             "round export --help" "rater --help" "rater add --help" "rater import --help" \
             "response --help" "response submit --help" "instrument --help" \
             "instrument check --help" "instrument show --help" "init --help" "demo --help" \
-            "serve --help" "report --help" "analyze --help"; do
+            "serve --help" "report --help" "analyze --help" \
+            "round invite --help" "round remind --help" "round reminders --help" \
+            "round notify --help" "round tick --help" "mail --help" "mail send --help" \
+            "mail list --help" "mail retry --help" "privacy --help" "privacy export --help" \
+            "privacy erase --help" "privacy retention --help" "audit --help" "audit list --help"; do
   # shellcheck disable=SC2086
   run aanwezig $args
   [ "$rc" -eq 0 ] || _bad "aanwezig $args exits $rc"

@@ -1,7 +1,6 @@
 /* test_progress.c — the rules the leader's and administrator's pages rest
- * on, without a database: progress without exposure (core_progress_of),
- * the advice on the leader's list (core_advice) and reminder days
- * (core_reminders_parse).
+ * on, without a database: progress without exposure (core_progress_of)
+ * and the advice on the leader's list (core_advice).
  *
  * The property test at the end runs 10,000 random rounds and checks that
  * no shown number lets a hidden group's answers be worked out.
@@ -50,7 +49,7 @@ static void a_group_below_its_threshold_shows_no_number_of_answers(void **state)
 	int inv[16] = {0}, sub[16] = {0};
 	struct group_count gc[16];
 	struct round_view v;
-	struct progress p;
+	struct round_progress p;
 	struct arena *a = arena_new();
 
 	(void)state;
@@ -78,7 +77,7 @@ static void zero_answers_look_the_same_as_one_or_two(void **state)
 	int inv[16] = {0}, sub[16] = {0};
 	struct group_count gc[16];
 	struct round_view v;
-	struct progress p0, p2;
+	struct round_progress p0, p2;
 	struct arena *a = arena_new();
 
 	(void)state;
@@ -99,7 +98,7 @@ static void the_total_is_shown_when_every_invited_group_is(void **state)
 	int inv[16] = {0}, sub[16] = {0};
 	struct group_count gc[16];
 	struct round_view v;
-	struct progress p;
+	struct round_progress p;
 	struct arena *a = arena_new();
 
 	(void)state;
@@ -127,7 +126,7 @@ static void random_rounds_never_reveal_a_hidden_group(void **state)
 		int inv[16] = {0}, sub[16] = {0}, shown_sum = 0, hidden = 0;
 		struct group_count gc[16];
 		struct round_view v;
-		struct progress p;
+		struct round_progress p;
 
 		for (int g = 0; g < ins->ngroup; g++) {
 			inv[g] = ins->groups[g].self ? 1 : test_rand_int(&seed, 0, 8);
@@ -190,29 +189,6 @@ static void advice_is_twice_the_threshold_and_flags_small_groups(void **state)
 	}
 }
 
-static void reminder_days_are_checked_and_put_in_order(void **state)
-{
-	char out[32];
-
-	(void)state;
-	assert_true(core_reminders_parse("7,2", out));
-	assert_string_equal(out, "7,2");
-	assert_true(core_reminders_parse(" 2, 7 ,14", out));
-	assert_string_equal(out, "14,7,2");
-	assert_true(core_reminders_parse("", out));
-	assert_string_equal(out, "");
-	assert_true(core_reminders_parse("60,1,2,3,4", out));
-	assert_false(core_reminders_parse("7,7", out));
-	assert_false(core_reminders_parse("0", out));
-	assert_false(core_reminders_parse("61", out));
-	assert_false(core_reminders_parse("1,2,3,4,5,6", out));
-	assert_false(core_reminders_parse("7;2", out));
-	assert_false(core_reminders_parse("7,", out));
-	assert_false(core_reminders_parse("-1", out));
-	assert_false(core_reminders_parse("1000", out));
-	assert_false(core_reminders_parse("seven", out));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,7 +197,6 @@ int main(void)
 		cmocka_unit_test(the_total_is_shown_when_every_invited_group_is),
 		cmocka_unit_test(random_rounds_never_reveal_a_hidden_group),
 		cmocka_unit_test(advice_is_twice_the_threshold_and_flags_small_groups),
-		cmocka_unit_test(reminder_days_are_checked_and_put_in_order),
 	};
 
 	return cmocka_run_group_tests_name("progress", tests, setup, teardown);

@@ -227,6 +227,23 @@ static void domain_allows_only_letters_digits_hyphens_and_dots(void **state)
 	expect_no_email("jan@x/y.nl", "not allowed in a domain");
 }
 
+static void domain_labels_are_well_formed(void **state)
+{
+	char long_label[120];
+
+	(void)state;
+	expect_no_email("jan@-x.nl", "starts or ends with a hyphen");
+	expect_no_email("jan@x-.nl", "starts or ends with a hyphen");
+	expect_no_email("jan@x.nl-", "starts or ends with a hyphen");
+	expect_no_email("jan@192.168.1.1", "ends in a number");
+	expect_email("jan@x-y.nl", "jan@x-y.nl");
+	expect_email("jan@123.nl", "jan@123.nl");
+	snprintf(long_label, sizeof long_label, "jan@%064d.nl", 0);
+	expect_no_email(long_label, "longer than 63");
+	snprintf(long_label, sizeof long_label, "jan@%063d.nl", 0);
+	expect_email(long_label, long_label);
+}
+
 static void local_part_may_not_have_misplaced_dots(void **state)
 {
 	(void)state;
@@ -275,11 +292,15 @@ static void lists_of_addresses_are_refused(void **state)
 }
 
 /* A local part of n letters at a domain of m characters (m >= 4). */
+/* n a's, '@', then a domain of m bytes ending in ".nl" whose labels are
+ * b's of at most 60 bytes with dots between. */
 static void make_address(char *out, size_t n, size_t m)
 {
 	memset(out, 'a', n);
 	out[n] = '@';
 	memset(out + n + 1, 'b', m - 3);
+	for (size_t i = 60; i < m - 4; i += 61)
+		out[n + 1 + i] = '.';
 	memcpy(out + n + 1 + m - 3, ".nl", 4);
 }
 
@@ -503,6 +524,7 @@ int main(void)
 		cmocka_unit_test(address_needs_text_on_both_sides_of_the_at),
 		cmocka_unit_test(domain_needs_a_dot_and_no_empty_parts),
 		cmocka_unit_test(domain_allows_only_letters_digits_hyphens_and_dots),
+		cmocka_unit_test(domain_labels_are_well_formed),
 		cmocka_unit_test(local_part_may_not_have_misplaced_dots),
 		cmocka_unit_test(spaces_quotes_and_brackets_are_refused),
 		cmocka_unit_test(address_in_utf8_is_accepted),
