@@ -394,4 +394,73 @@ if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'LeakSanitizer' s
   _bad "sanitizer: $(head -c 2000 serve.err)"
 fi
 
+# With a mail server (a real one: tests/e2e/smtp_sink.py) that refuses
+# one address for good: the same server, restarted with the settings.
+PY=/usr/bin/python3
+"$PY" "$REPO/tests/e2e/smtp_sink.py" --dir "$T/sink" --port-file "$T/sink.port" \
+  --reject refuses@example.org 2>"$T/sink.err" &
+sink=$!
+for _ in $(seq 100); do [ -s "$T/sink.port" ] && break; sleep 0.05; done
+printf '%s\n' "url = smtp://127.0.0.1:$(cat "$T/sink.port")" "starttls = off" "from = aanwezig@dijkwaard.example" \
+  "retry-first = 1" "retry-max = 2" "timeout = 3" "connect-timeout = 2" "interval = 1" > mail.smtp
+AANWEZIG_SMTP_CONFIG=$T/mail.smtp "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve2.out 2> serve2.err &
+pid=$!
+for _ in $(seq 100); do grep -q Listening serve2.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve2.out)
+login admin.jar beheer%40dijkwaard.nl
+csrf=$(token admin.jar /admin/leaders/1)
+
+test_case "a spreadsheet pasted with a bad line adds nobody and says which line"
+post /admin/leaders/1 "csrf=$csrf&closes=2099-12-31&reminders=" -b admin.jar
+expect_eq "$code" "303"
+r3=$(location | sed 's#/admin/rounds/\([0-9]*\).*#\1#')
+csv=$(printf 'name,email,group\nAnna,anna@example.org,mt\nBob,not-an-address,mt\n' | python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
+post "/admin/rounds/$r3/import" "csrf=$csrf&csv=$csv" -b admin.jar
+expect_eq "$code" "422"
+has "line 3"
+has "Er is niemand toegevoegd"
+has "Anna,anna@example.org,mt"
+expect_eq "$(invited "$r3")" "1"
+csv=$(printf 'naam;email;groep\nAnna;anna@example.org;mt\nBob;bob@example.org;mt\n=cmd;refuses@example.org;peers\n' | python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
+post "/admin/rounds/$r3/import" "csrf=$csrf&csv=$csv" -b admin.jar
+expect_eq "$code" "303"
+expect_eq "$(invited "$r3")" "4"
+audit_page | grep -q "rater.import" || _bad "import not audited"
+
+test_case "opening sends the invitations; a refused one shows the server's answer and can be sent again"
+post "/admin/rounds/$r3" "csrf=$csrf&do=open&closes=2099-12-31" -b admin.jar
+expect_eq "$code" "303"
+expect_eq "$(location)" "/admin/rounds/$r3?done=opened"
+for _ in $(seq 100); do
+  get "/admin/rounds/$r3/outbox" -b admin.jar
+  printf '%s' "$body" | grep -q "Verstuurd: 2. Mislukt: 1." && break
+  sleep 0.2
+done
+has "Verstuurd: 2. Mislukt: 1."
+has "550"
+has "refuses@example.org"
+has "Opnieuw versturen"
+hasnt "Herinnering"
+mail=$(sed -n 's/.*name="mail" value="\([0-9]*\)".*/\1/p' body.html | head -n1)
+post "/admin/rounds/$r3/outbox" "csrf=$csrf&mail=$mail" -b admin.jar
+expect_eq "$code" "303"
+audit_page | grep -q "outbox.retry" || _bad "retry not audited"
+# A message of another round, or one that did not fail, is not retried here.
+post "/admin/rounds/2/outbox" "csrf=$csrf&mail=$mail" -b admin.jar
+expect_eq "$code" "404"
+grep -c "^accepted" "$T/sink/log" | grep -q "^2$" || _bad "sink: $(cat "$T/sink/log")"
+
+test_case "the links CSV is safe in a spreadsheet"
+get "/admin/rounds/$r3/links.csv" -b admin.jar
+printf '%s' "$body" | grep -q "^'=cmd," || _bad "formula not neutralised: $body"
+
+test_case "the server with e-mail stops cleanly"
+kill -TERM "$pid"
+wait "$pid"
+expect_eq "$?" "0"
+kill "$sink" 2>/dev/null; wait "$sink" 2>/dev/null
+if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'LeakSanitizer' serve2.err; then
+  _bad "sanitizer: $(head -c 2000 serve2.err)"
+fi
+
 finish
