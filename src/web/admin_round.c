@@ -186,11 +186,12 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 		    v.round.needs_approval ? T(req, "needs approval") : "", v.round.needs_approval ? ")" : "",
 		    T(req, "Reminders, days before the deadline"),
 		    v.round.reminders && v.round.reminders[0] ? v.round.reminders : T(req, "none"));
-	render_actions(req, res, &v.round);
+	/* Once it runs, how far it is comes first; then what to do next. */
 	if (v.round.state != ROUND_DRAFT) {
 		html_printf(b, "<h2 class=\"utrecht-heading-2\" id=\"progress\">%h</h2>\n", T(req, "Progress"));
 		staff_progress(req, res, &v, &p);
 	}
+	render_actions(req, res, &v.round);
 	if (v.round.state == ROUND_CLOSED || v.round.state == ROUND_RELEASED)
 		html_printf(b, "<p class=\"utrecht-paragraph\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a/export.csv\">%h</a></p>\n",
 			    round_path(req, id), T(req, "Download the answers for analysis (CSV; small groups merged)"));

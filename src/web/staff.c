@@ -253,7 +253,7 @@ void staff_progress(struct request *req, struct reply *res, const struct round_v
 
 	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n"
 		    "<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption\">%h</caption>\n"
+		    "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell utrecht-table__header-cell--numeric-column\">%h</th>"

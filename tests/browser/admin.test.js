@@ -119,8 +119,11 @@ const PEOPLE = {
 };
 
 test('an administrator runs a whole round from the browser and the leader reads the report', LIMIT, async () => {
-  const admin = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'nl-NL' });
-  const leader = await browser.newContext({ ...VIEWPORTS.desktop, locale: 'nl-NL' });
+  // Desktop width, and tall enough that the screenshots of a page's top
+  // show its main part.
+  const tall = { ...VIEWPORTS.desktop, viewport: { width: 1280, height: 1250 } };
+  const admin = await browser.newContext({ ...tall, locale: 'nl-NL' });
+  const leader = await browser.newContext({ ...tall, locale: 'nl-NL' });
   const raters = await browser.newContext({ ...VIEWPORTS.phone, locale: 'nl-NL' });
   const ap = await admin.newPage();
   const lp = await leader.newPage();
