@@ -36,7 +36,7 @@ CLI_SRC := $(wildcard src/cli/*.c)
 # components, then our own overrides.
 STATIC_FILES := $(sort $(wildcard web/vendor/utrecht/*.css)) $(wildcard web/css/*.css)
 PO_FILES := po/nl.po po/en.po
-GEN_OBJ := $(O)/gen/default_instrument.o $(O)/gen/static_files.o $(O)/gen/i18n_table.o
+GEN_OBJ := $(O)/gen/default_instrument.o $(O)/gen/common_passwords.o $(O)/gen/static_files.o $(O)/gen/i18n_table.o
 LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(GEN_OBJ)
 CLI_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
 TEST_SRC := $(wildcard tests/unit/test_*.c)
@@ -64,6 +64,12 @@ $(O)/embed: tools/embed.c
 $(O)/gen/default_instrument.c: instruments/default.json $(O)/embed
 	@mkdir -p $(dir $@)
 	$(O)/embed instrument_default_json $< $@
+
+# The list of common passwords that new passwords are checked against
+# (data/README.md says where it comes from).
+$(O)/gen/common_passwords.c: data/common-passwords.txt $(O)/embed
+	@mkdir -p $(dir $@)
+	$(O)/embed common_passwords_txt $< $@
 
 $(O)/embed_static: tools/embed_static.c
 	@mkdir -p $(dir $@)

@@ -76,6 +76,7 @@ int cmd_instrument(int argc, char **argv, struct cli *g);
 int cmd_serve(int argc, char **argv, struct cli *g);
 int cmd_report(int argc, char **argv, struct cli *g);
 int cmd_analyze(int argc, char **argv, struct cli *g);
+int cmd_user(int argc, char **argv, struct cli *g);
 int cmd_mail(int argc, char **argv, struct cli *g);
 int cmd_privacy(int argc, char **argv, struct cli *g);
 int cmd_audit(int argc, char **argv, struct cli *g);
@@ -84,5 +85,8 @@ int cmd_audit(int argc, char **argv, struct cli *g);
 int cmd_round_mail(int argc, char **argv, struct cli *g);
 /* Run the web server on db until stopped (cmd_serve.c). */
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads);
+/* The same with session limits in seconds (0: the defaults). */
+int cli_serve_sessions(struct cli *g, const char *db, const char *listen, unsigned threads, int64_t idle,
+		       int64_t max);
 
 #endif

@@ -10,12 +10,18 @@
 
 static const char help_serve[] =
 	"Usage: aanwezig serve [--db FILE] [--listen ADDRESS:PORT] [--threads N]\n"
+	"                      [--session-idle SECONDS] [--session-max SECONDS]\n"
 	"\n"
-	"Serves the questionnaire pages behind the personal links (/r/...), and\n"
-	"/healthz for monitoring, until it gets SIGINT or SIGTERM; then it stops\n"
-	"accepting, finishes the requests in flight and closes the database.\n"
-	"The default address is 127.0.0.1:8080; port 0 picks a free port. The\n"
-	"address the links point at is --base-url, or http://ADDRESS:PORT.\n"
+	"Serves the questionnaire pages behind the personal links (/r/...), the\n"
+	"login and account pages, and /healthz for monitoring, until it gets SIGINT\n"
+	"or SIGTERM; then it stops accepting, finishes the requests in flight and\n"
+	"closes the database. The default address is 127.0.0.1:8080; port 0 picks a\n"
+	"free port. The address the links point at is --base-url, or\n"
+	"http://ADDRESS:PORT; with an https base URL the cookies are Secure.\n"
+	"\n"
+	"A login session ends after --session-idle seconds without a request\n"
+	"(default 1800, 30 minutes) and --session-max seconds after logging in\n"
+	"(default 43200, 12 hours).\n"
 	"\n"
 	"In the background it closes rounds past their deadline, erases raters'\n"
 	"names after the retention period (`aanwezig privacy retention`), and,\n"
@@ -64,6 +70,12 @@ static void stopping(void *arg)
 
 int cli_serve(struct cli *g, const char *db, const char *listen, unsigned threads)
 {
+	return cli_serve_sessions(g, db, listen, threads, 0, 0);
+}
+
+int cli_serve_sessions(struct cli *g, const char *db, const char *listen, unsigned threads, int64_t idle,
+		       int64_t max)
+{
 	struct web_config cfg = {0};
 	struct err e = {0};
 	struct mail_settings ms;
@@ -78,6 +90,8 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 	cfg.base_url = g->base_url != NULL && strcmp(g->base_url, CLI_DEFAULT_BASE_URL) != 0
 		       ? g->base_url : (env && env[0] ? env : NULL);
 	cfg.threads = threads;
+	cfg.session_idle = idle;
+	cfg.session_max = max;
 	cfg.ready = ready;
 	if ((rc = cli_mail_settings(g, &ms)) != 0)
 		return rc;
@@ -95,9 +109,10 @@ int cli_serve(struct cli *g, const char *db, const char *listen, unsigned thread
 
 int cmd_serve(int argc, char **argv, struct cli *g)
 {
-	const char *listen = "127.0.0.1:8080", *threads = NULL, *pos[1];
-	const struct opt opts[] = {{"listen", &listen, NULL}, {"threads", &threads, NULL}, {NULL, NULL, NULL}};
-	int64_t n = 0;
+	const char *listen = "127.0.0.1:8080", *threads = NULL, *idle = NULL, *max = NULL, *pos[1];
+	const struct opt opts[] = {{"listen", &listen, NULL}, {"threads", &threads, NULL},
+				   {"session-idle", &idle, NULL}, {"session-max", &max, NULL}, {NULL, NULL, NULL}};
+	int64_t n = 0, idle_s = 0, max_s = 0;
 	int npos, help = 0, rc;
 
 	if ((rc = cli_parse(argc, argv, opts, g, "serve", pos, 0, &npos, &help)) != 0)
@@ -106,5 +121,9 @@ int cmd_serve(int argc, char **argv, struct cli *g)
 		return fputs(help_serve, stdout), 0;
 	if (threads != NULL && ((rc = cli_id("serve", "number of threads", threads, &n)) != 0 || n > 256))
 		return rc ? rc : cli_usage("serve", "--threads must be at most 256");
-	return cli_serve(g, g->db, listen, (unsigned)n);
+	if (idle != NULL && (rc = cli_id("serve", "--session-idle", idle, &idle_s)) != 0)
+		return rc;
+	if (max != NULL && (rc = cli_id("serve", "--session-max", max, &max_s)) != 0)
+		return rc;
+	return cli_serve_sessions(g, g->db, listen, (unsigned)n, idle_s, max_s);
 }

@@ -31,6 +31,7 @@ static const char usage[] =
 	"  response submit           hand in answers through a personal link\n"
 	"  instrument check|show     validate or print a questionnaire\n"
 	"  analyze                   profiles of answers collected elsewhere\n"
+	"  user add|list|password    accounts of administrators, leaders and coaches\n"
 	"  version                   print the version\n"
 	"\n"
 	"Options for every command:\n"
@@ -57,6 +58,7 @@ static const struct {
 	{"serve", cmd_serve},
 	{"report", cmd_report},
 	{"analyze", cmd_analyze},
+	{"user", cmd_user},
 	{"mail", cmd_mail},
 	{"privacy", cmd_privacy},
 	{"audit", cmd_audit},

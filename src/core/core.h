@@ -477,6 +477,135 @@ int core_leader_create(struct core *c, const struct actor *who, const char *name
  * before_id (0: the newest), newest first. */
 int core_audit_page(struct core *c, struct arena *a, const struct actor *who, int64_t before_id,
 		    size_t limit, struct audit_entry **out, size_t *n, struct err *e);
+/* ---- Accounts, passwords, sessions (password.c, account.c) ----
+ *
+ * The constants follow NIST SP 800-63B-4 and OWASP ASVS 4.0 level 2;
+ * docs/security.md gives the reasons. Times are Unix seconds, passed in as
+ * `now` so that tests control the clock. */
+
+#define PASSWORD_MIN_CHARS 15      /* Unicode code points: one factor needs 15 (800-63B-4) */
+#define PASSWORD_MAX_CHARS 128     /* at least 64 must be allowed; 128 is ample */
+#define SESSION_IDLE_DEFAULT (30 * 60)        /* a session ends after 30 min without a request */
+#define SESSION_ABSOLUTE_DEFAULT (12 * 3600)  /* and 12 h after login, whatever happens */
+#define LOGIN_LINK_TTL (15 * 60)   /* a one-time login link works once, for 15 min */
+#define LOGIN_WINDOW (15 * 60)     /* the window of the login rate limits */
+#define LOGIN_FAILS_PER_EMAIL 10   /* failed logins per e-mail address per window */
+#define LOGIN_FAILS_PER_CLIENT 50  /* failed logins per client address per window */
+#define LINK_REQUESTS_PER_EMAIL 3  /* login links asked for one address per window */
+#define LINK_REQUESTS_PER_CLIENT 20
+#define TOKEN_FAILS_PER_MINUTE 20  /* unknown personal or login links per client per minute */
+
+/* Why a new password is refused (PW_OK: it is not). */
+enum password_problem {
+	PW_OK,
+	PW_SHORT,      /* fewer than PASSWORD_MIN_CHARS characters */
+	PW_LONG,       /* more than PASSWORD_MAX_CHARS */
+	PW_INVALID,    /* not UTF-8, or a control character */
+	PW_COMMON,     /* on the list of common passwords, or two of them, or one with digits */
+	PW_PATTERN,    /* a short pattern repeated, or a run such as 123456789012345 */
+	PW_PERSONAL    /* holds the e-mail address or the name of this site */
+};
+
+/* Check a new password against the policy: length in code points, then
+ * the shipped list of common passwords (case-insensitively) and its simple
+ * disguises, then the account's own e-mail address (may be NULL). No
+ * composition rules. */
+int password_check(const char *password, const char *email);
+/* The English text (a msgid) that tells the user what to do about p. */
+const char *password_problem_text(int p);
+/* 1 when s (lower case) is on the list of common passwords. */
+int password_listed(const char *s, size_t n);
+
+/* Argon2id through libsodium's crypto_pwhash_str at its interactive limits
+ * (64 MiB, 2 passes): out gets the self-describing string. At most
+ * PASSWORD_HASH_PARALLEL hashes run at once in a process, so that a burst of
+ * logins cannot take 64 MiB per server thread. AZ_ENOMEM when it fails. */
+#define PASSWORD_HASH_PARALLEL 4
+#define PASSWORD_HASH_BYTES 128    /* crypto_pwhash_STRBYTES */
+int password_hash(const char *password, char out[PASSWORD_HASH_BYTES], struct err *e);
+/* 1 when password matches hash. A NULL hash (an unknown account, or one
+ * without a password) is checked against a dummy hash of the same cost, so
+ * that the time taken tells nothing. *rehash is set when the hash was made
+ * with other limits than today's. */
+int password_verify(const char *hash, const char *password, int *rehash);
+/* 1 when the dummy hash is made with today's limits (for the tests). */
+int password_dummy_current(void);
+
+/* Limits of sessions, for tests and operators (serve --session-idle/-max). */
+struct session_limits {
+	int64_t idle;        /* seconds without a request */
+	int64_t absolute;    /* seconds since login */
+};
+
+/* A session just made: the cookie's value (never stored; the store keeps
+ * its BLAKE2b hash) and the account. */
+struct login {
+	char cookie[TOKEN_LONG_LEN + 1];
+	struct user user;
+};
+
+/* Who is asking, for rate limits and the audit log. */
+struct client_info {
+	const char *address;     /* the client's address, or NULL */
+	int64_t now;
+};
+
+/* Add an account. email is normalised; role one enum user_role; a leader
+ * account names its leader (which must exist), other roles pass 0;
+ * password may be NULL (login by link only) and must pass password_check.
+ * Audited as "user.add" by who. *id gets the new account's number. */
+int core_user_add(struct core *c, const struct actor *who, const char *email, const char *name,
+		  int role, int64_t leader_id, const char *password, const char *language, int64_t *id,
+		  struct err *e);
+/* Set an account's password (the command line; audited "password.set"),
+ * ending all its sessions. */
+int core_user_set_password(struct core *c, const struct actor *who, const char *email,
+			   const char *password, struct err *e);
+/* Change the password of the logged-in account u: current must match when
+ * it has one. Ends its other sessions; *cookie gets a fresh session for
+ * the one making the change. AZ_EDENIED for a wrong current password,
+ * AZ_EINVAL (with *problem) for a refused new one. */
+int core_password_change(struct core *c, const struct actor *who, const struct user *u,
+			 const char *current, const char *password, int64_t now, int *problem,
+			 char cookie[TOKEN_LONG_LEN + 1], struct err *e);
+
+/* Log in with e-mail and password. AZ_EDENIED for every wrong combination
+ * alike (unknown address, no password, wrong password: the same message,
+ * the same work); AZ_ELIMIT when this address or client failed too often
+ * in the window. Failures and successes are audited. */
+int core_login_password(struct core *c, struct arena *a, const struct client_info *ci, const char *email,
+			const char *password, struct login *out, struct err *e);
+/* Ask for a one-time login link for email: when an account has it, a link
+ * valid LOGIN_LINK_TTL is queued by e-mail. AZ_OK whether or not there is
+ * such an account; AZ_EINVAL for a malformed address, AZ_ELIMIT past the
+ * limits. */
+int core_login_link_request(struct core *c, const struct client_info *ci, const char *email,
+			    struct err *e);
+/* Use a login link's token once: AZ_ENOTFOUND for an unknown, used,
+ * expired or malformed one, AZ_ELIMIT when this client failed too often. */
+int core_login_link_use(struct core *c, struct arena *a, const struct client_info *ci, const char *token,
+			struct login *out, struct err *e);
+
+/* The account of a session cookie, within the limits; csrf gets the
+ * session's CSRF token (derived from it under the link key, so any process
+ * can check it). AZ_ENOTFOUND for an unknown, malformed or expired one. */
+int core_session_open(struct core *c, struct arena *a, const char *cookie, int64_t now,
+		      const struct session_limits *lim, struct user *user, char csrf[TOKEN_TEXT_LEN + 1],
+		      struct err *e);
+/* End the session of cookie; end every session of account user_id. */
+int core_logout(struct core *c, const struct actor *who, const char *cookie, struct err *e);
+int core_logout_all(struct core *c, const struct actor *who, int64_t user_id, struct err *e);
+
+/* Shared rate limits (in the store, so every process counts the same),
+ * in fixed windows of `window` seconds. core_limit_check gives AZ_ELIMIT
+ * when `kind` for `subject` has reached limit in the current window;
+ * core_limit_hit counts one more and gives AZ_ELIMIT when that one went
+ * past limit. The subject (an e-mail or client address) is stored only as
+ * a keyed hash. Other codes: the store failed. */
+int core_limit_check(struct core *c, const char *kind, const char *subject, int64_t now, int64_t window,
+		     int64_t limit, struct err *e);
+int core_limit_hit(struct core *c, const char *kind, const char *subject, int64_t now, int64_t window,
+		   int64_t limit, struct err *e);
 
 /* ---- E-mail (mail.c) ---- */
 

@@ -77,7 +77,8 @@ int core_leader_create(struct core *c, const struct actor *who, const char *name
 		       struct err *e)
 {
 	struct arena *a;
-	struct user u = {0}, exists;
+	struct user exists;
+	int64_t user_id;
 	char mail[256], object[32];
 	const char *why;
 	int rc;
@@ -102,15 +103,9 @@ int core_leader_create(struct core *c, const struct actor *who, const char *name
 	snprintf(object, sizeof object, "leader %lld", (long long)*id);
 	if ((rc = core_audit(c, who, "leader.add", object, NULL, e)) != AZ_OK || !account)
 		goto out;
-	u.email = mail;
-	u.name = name;
-	u.role = ROLE_LEADER;
-	u.leader_id = *id;
-	u.language = language != NULL ? language : "nl";
-	if ((rc = c->st->ops->user_add(c->st, &u, e)) != AZ_OK)
-		goto out;
-	snprintf(object, sizeof object, "user %lld", (long long)u.id);
-	rc = core_audit(c, who, "user.add", object, "leader", e);
+	/* A leader account without a password logs in by link (account.c). */
+	rc = core_user_add(c, who, mail, name, ROLE_LEADER, *id, NULL, language != NULL ? language : "nl",
+			   &user_id, e);
 out:
 	arena_free(a);
 	return rc;

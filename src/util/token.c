@@ -58,6 +58,40 @@ int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonc
 	return derive(key, "aanwezig csrf v1", nonce_hex, out);
 }
 
+void token_random_long(char out[TOKEN_LONG_LEN + 1])
+{
+	unsigned char raw[TOKEN_LONG_BYTES];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(out, TOKEN_LONG_LEN + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+}
+
+void token_random_text(char out[TOKEN_TEXT_LEN + 1])
+{
+	unsigned char raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+}
+
+void token_derive_text(const unsigned char key[TOKEN_KEY_BYTES], const char *label, const char *text,
+		       char out[TOKEN_TEXT_LEN + 1])
+{
+	unsigned char tok[TOKEN_BYTES];
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, key, TOKEN_KEY_BYTES, sizeof tok);
+	crypto_generichash_update(&st, (const unsigned char *)label, strlen(label));
+	/* A separator, so that label "ab" + text "c" differs from "a" + "bc". */
+	crypto_generichash_update(&st, (const unsigned char *)"", 1);
+	crypto_generichash_update(&st, (const unsigned char *)text, strlen(text));
+	crypto_generichash_final(&st, tok, sizeof tok);
+	sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, tok, sizeof tok, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(tok, sizeof tok);
+}
+
 void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1])
 {
 	unsigned char h[32];
@@ -66,11 +100,11 @@ void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1])
 	sodium_bin2hex(out, TOKEN_HASH_HEX_LEN + 1, h, sizeof h);
 }
 
-int token_well_formed(const char *s)
+static int b64url_of_len(const char *s, size_t len)
 {
 	size_t n = strlen(s);
 
-	if (n != TOKEN_TEXT_LEN)
+	if (n != len)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -79,6 +113,16 @@ int token_well_formed(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+int token_well_formed(const char *s)
+{
+	return b64url_of_len(s, TOKEN_TEXT_LEN);
+}
+
+int token_long_well_formed(const char *s)
+{
+	return b64url_of_len(s, TOKEN_LONG_LEN);
 }
 
 int token_equal(const char *a, const char *b, size_t n)

@@ -46,6 +46,26 @@ void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1]);
  * before any lookup so that junk never reaches the store. */
 int token_well_formed(const char *s);
 
+/* Session ids and one-time login links carry 256 bits: 32 random bytes,
+ * base64url without padding. Only their hash (token_hash) is stored. */
+#define TOKEN_LONG_BYTES 32
+#define TOKEN_LONG_LEN 43
+
+/* A new random 256-bit token as TOKEN_LONG_LEN base64url characters. */
+void token_random_long(char out[TOKEN_LONG_LEN + 1]);
+/* A new random 128-bit token as TOKEN_TEXT_LEN base64url characters. */
+void token_random_text(char out[TOKEN_TEXT_LEN + 1]);
+/* 1 when s looks like a long token (43 base64url characters), else 0. */
+int token_long_well_formed(const char *s);
+
+/* Derive a 128-bit secret from any text under key and a label: keyed
+ * BLAKE2b(label || text), base64url. Used for the CSRF token of a session
+ * (from its id hash), of the login forms (from their cookie), and for the
+ * keys of rate limits (from an e-mail address or a client address, so
+ * that the database holds neither). */
+void token_derive_text(const unsigned char key[TOKEN_KEY_BYTES], const char *label, const char *text,
+		       char out[TOKEN_TEXT_LEN + 1]);
+
 /* Constant-time equality of two strings of the same length n. */
 int token_equal(const char *a, const char *b, size_t n);
 

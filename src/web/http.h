@@ -51,6 +51,8 @@ struct request {
 	 * a route that declares roles is only reached with one of them. */
 	const struct user *user;
 	const char *csrf;           /* the session's CSRF token for forms, or NULL */
+	int session_ended;          /* a session cookie came that is no longer valid */
+	int session_unknown;        /* the store could not say whose session it is */
 };
 
 struct reply {

@@ -32,6 +32,12 @@ void page_begin(struct request *req, struct reply *res, const char *title, const
 			    strcmp(other, "en") == 0 ? "Nederlands" : "English",
 			    lang_base, strchr(lang_base, '?') ? "&" : "?", other, other, other,
 			    strcmp(other, "en") == 0 ? "English" : "Nederlands");
+	if (req->user != NULL && req->csrf != NULL)
+		html_printf(b, "<nav class=\"az-user\" aria-label=\"%a\"><ul>\n"
+			    "<li><a class=\"utrecht-link utrecht-link--html-a\" href=\"/account\">%h</a></li>\n"
+			    "<li><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"%a\">"
+			    "<button class=\"utrecht-button utrecht-button--subtle az-user__logout\" type=\"submit\">%h</button></form></li>\n"
+			    "</ul></nav>\n", T(req, "Your account"), req->user->name, req->csrf, T(req, "Log out"));
 	html_printf(b, "</div>\n</header>\n<main id=\"main\" class=\"utrecht-page-body\">\n"
 		    "<div class=\"utrecht-page-body__content\">\n");
 }
@@ -91,5 +97,7 @@ void page_home(struct request *req, struct reply *res)
 		    T(req, "Presence profile"),
 		    T(req, "Reflection and 360-degree feedback for public leaders. Open the personal link "
 			   "you received by e-mail to answer the questionnaire."));
+	html_printf(&res->body, "<p class=\"utrecht-paragraph\">%h <a class=\"utrecht-link utrecht-link--html-a\" href=\"/login\">%h</a></p>\n",
+		    T(req, "Administrators, leaders and coaches:"), T(req, "log in"));
 	page_end(req, res);
 }

@@ -1,60 +1,26 @@
-/* ratelimit.c — failed token look-ups per client address.
+/* ratelimit.c — failed look-ups of personal links per client address.
  *
- * A fixed table of slots hashed by address, counting failures in the
- * current minute. A collision only shares a budget between two addresses;
- * it never lets anyone through faster. Kept in process memory for now: a
- * second server process would give each address a second budget.
+ * Counted in the store (core_limit_check/core_limit_hit, fixed windows of
+ * a minute), so that every server process of an instance shares one budget
+ * per address. A store that fails the check lets the request through: the
+ * page's own look-up will then fail with a proper error, rather than a
+ * misleading "too many attempts".
  */
 #include "web.h"
 
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 
-void ratelimit_init(struct ratelimit *rl)
+int ratelimit_allowed(struct app *app, const char *client)
 {
-	memset(rl, 0, sizeof *rl);
-	pthread_mutex_init(&rl->lock, NULL);
+	struct err e = {0};
+
+	return core_limit_check(&app->core, "token", client, (int64_t)time(NULL), 60, TOKEN_FAILS_PER_MINUTE,
+				&e) != AZ_ELIMIT;
 }
 
-void ratelimit_destroy(struct ratelimit *rl)
+void ratelimit_failed(struct app *app, const char *client)
 {
-	pthread_mutex_destroy(&rl->lock);
-}
+	struct err e = {0};
 
-static size_t slot_of(const char *client)
-{
-	size_t h = 5381;
-
-	for (; *client; client++)
-		h = h * 33 + (unsigned char)*client;
-	return h % RATELIMIT_SLOTS;
-}
-
-int ratelimit_allowed(struct ratelimit *rl, const char *client)
-{
-	long minute = (long)(time(NULL) / 60);
-	size_t i = slot_of(client);
-	int ok;
-
-	pthread_mutex_lock(&rl->lock);
-	ok = rl->slot[i].window != minute || rl->slot[i].failures < RATELIMIT_PER_MINUTE;
-	pthread_mutex_unlock(&rl->lock);
-	return ok;
-}
-
-void ratelimit_failed(struct ratelimit *rl, const char *client)
-{
-	long minute = (long)(time(NULL) / 60);
-	size_t i = slot_of(client);
-
-	pthread_mutex_lock(&rl->lock);
-	if (rl->slot[i].window != minute || strcmp(rl->slot[i].client, client) != 0) {
-		if (rl->slot[i].window != minute)
-			rl->slot[i].failures = 0;
-		rl->slot[i].window = minute;
-		snprintf(rl->slot[i].client, sizeof rl->slot[i].client, "%s", client);
-	}
-	rl->slot[i].failures++;
-	pthread_mutex_unlock(&rl->lock);
+	(void)core_limit_hit(&app->core, "token", client, (int64_t)time(NULL), 60, TOKEN_FAILS_PER_MINUTE, &e);
 }

@@ -383,7 +383,7 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 	struct err e = {0};
 	int rc;
 
-	if (!ratelimit_allowed(&req->app->rl, req->client)) {
+	if (!ratelimit_allowed(req->app, req->client)) {
 		http_header(req, res, "Retry-After", "60");
 		page_error(req, res, 429, N_("Too many attempts"),
 			   N_("Too many unknown links were tried from your address. Wait a minute and try again."));
@@ -392,7 +392,7 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 	rc = core_link_open(&req->app->core, req->a, req->arg, v, &e);
 	if (rc == AZ_ENOTFOUND) {
 		/* The same answer as any unknown address. */
-		ratelimit_failed(&req->app->rl, req->client);
+		ratelimit_failed(req->app, req->client);
 		page_error(req, res, 404, N_("Page not found"), N_("There is no page at this address."));
 		return -1;
 	}

@@ -16,7 +16,7 @@ void page_report(struct request *req, struct reply *res)
 	const char *format = http_query(req, "format");
 	int rc;
 
-	if (!ratelimit_allowed(&req->app->rl, req->client)) {
+	if (!ratelimit_allowed(req->app, req->client)) {
 		http_header(req, res, "Retry-After", "60");
 		page_error(req, res, 429, N_("Too many attempts"),
 			   N_("Too many unknown links were tried from your address. Wait a minute and try again."));
@@ -24,7 +24,7 @@ void page_report(struct request *req, struct reply *res)
 	}
 	rc = core_report_by_token(&req->app->core, req->a, req->arg, &round_id, &e);
 	if (rc == AZ_ENOTFOUND) {
-		ratelimit_failed(&req->app->rl, req->client);
+		ratelimit_failed(req->app, req->client);
 		page_error(req, res, 404, N_("Page not found"), N_("There is no page at this address."));
 		return;
 	}

@@ -1,7 +1,16 @@
 /* router.c — the declarative route table and the one place its rules are
- * checked: method, path, and every accepted parameter with its validator.
- * Parameters a route does not declare are dropped before its page runs;
- * a declared one with an invalid value fails the request with 400.
+ * checked: method, path, the roles that may use it, and every accepted
+ * parameter with its validator. Parameters a route does not declare are
+ * dropped before its page runs; a declared one with an invalid value fails
+ * the request with 400.
+ *
+ * Access, in this order: a route with roles needs a session (a GET without
+ * one is sent to /login?next=PATH, a POST gets 403), then one of its roles
+ * (403 and an "access.denied" audit entry), then, for a POST, the
+ * session's CSRF token in the form field "csrf" (403 and "csrf.failed").
+ * The login forms (LOGIN_FORM) need the CSRF token of their own cookie.
+ * What a role may see inside a page (its own rounds, shared reports) is the
+ * core's to check.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +27,15 @@ enum validator {
 	V_LANG,     /* nl or en */
 	V_WORD,     /* [a-z]+, at most max bytes */
 	V_TOKEN,    /* base64url, at most max bytes */
-	V_ID        /* a record number: 1..18 digits, not 0 */
+	V_ID,       /* a record number: 1..18 digits, not 0 */
+	V_PATH      /* a path on this site (web_local_path) */
 };
+
+/* Role bits of struct route (enum user_role), and a flag in the same
+ * field: anyone may use the route, but its POST carries the CSRF token of
+ * the login forms. */
+#define ROLE_ANY (ROLE_ADMIN | ROLE_LEADER | ROLE_COACH)
+#define LOGIN_FORM 0x100
 
 struct param_spec {
 	const char *name;
@@ -52,6 +68,19 @@ static const struct param_spec f_rater[] = {
 	{"go", 0, V_WORD, 16},
 	{"a_", 1, V_SCORE, 2},
 	{"o_", 1, V_TEXT, 16384},
+	{NULL, 0, 0, 0}};
+
+static const struct param_spec q_login[] = {
+	{"next", 0, V_PATH, 300}, {"m", 0, V_WORD, 16}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_login[] = {
+	{"email", 0, V_TEXT, 320}, {"password", 0, V_TEXT, 1024}, {"next", 0, V_PATH, 300},
+	{"csrf", 0, V_TOKEN, 64}, {NULL, 0, 0, 0}};
+static const struct param_spec f_link[] = {
+	{"email", 0, V_TEXT, 320}, {"csrf", 0, V_TOKEN, 64}, {NULL, 0, 0, 0}};
+static const struct param_spec q_msg[] = {{"m", 0, V_WORD, 16}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_csrf[] = {{"csrf", 0, V_TOKEN, 64}, {NULL, 0, 0, 0}};
+static const struct param_spec f_account[] = {
+	{"current", 0, V_TEXT, 1024}, {"password", 0, V_TEXT, 1024}, {"csrf", 0, V_TOKEN, 64},
 	{NULL, 0, 0, 0}};
 
 /* The pages for accounts (admin.c, admin_round.c, leader.c, coach.c). */
@@ -91,7 +120,19 @@ static const struct route routes[] = {
 	{HTTP_GET, "/r/", 1, page_rater_get, q_rater, NULL, 0},
 	{HTTP_POST, "/r/", 1, page_rater_post, q_lang, f_rater, 0},
 	{HTTP_GET, "/p/", 1, page_report, q_report, NULL, 0},
-
+	/* Logging in and out (login.c) */
+	{HTTP_GET, "/login", 0, page_login_get, q_login, NULL, LOGIN_FORM},
+	{HTTP_POST, "/login", 0, page_login_post, q_lang, f_login, LOGIN_FORM},
+	{HTTP_GET, "/login/link", 0, page_link_get, q_lang, NULL, LOGIN_FORM},
+	{HTTP_POST, "/login/link", 0, page_link_post, q_lang, f_link, LOGIN_FORM},
+	{HTTP_GET, "/login/l/", 1, page_link_use_get, q_lang, NULL, LOGIN_FORM},
+	{HTTP_POST, "/login/l/", 1, page_link_use_post, q_lang, f_csrf, LOGIN_FORM},
+	{HTTP_POST, "/logout", 0, page_logout_post, q_lang, f_csrf, ROLE_ANY},
+	{HTTP_POST, "/logout/all", 0, page_logout_all_post, q_lang, f_csrf, ROLE_ANY},
+	/* The account (account.c) */
+	{HTTP_GET, "/account", 0, page_account_get, q_msg, NULL, ROLE_ANY},
+	{HTTP_POST, "/account", 0, page_account_post, q_lang, f_account, ROLE_ANY},
+	/* The pages of each role (admin.c, admin_round.c, leader.c, coach.c) */
 	{HTTP_GET, "/admin", 0, page_admin_home, q_staff, NULL, A},
 	{HTTP_GET, "/admin/leaders/new", 0, page_admin_leader_new, q_staff, NULL, A},
 	{HTTP_POST, "/admin/leaders/new", 0, page_admin_leader_add, q_lang, f_leader, A},
@@ -242,6 +283,8 @@ static int valid(const struct param_spec *p, const char *v)
 		return 1;
 	case V_ID:
 		return id_valid(v, n);
+	case V_PATH:
+		return web_local_path(v);
 	}
 	return 0;
 }
@@ -299,6 +342,89 @@ static void pick_lang(struct request *req, const char *q)
 	}
 }
 
+/* s percent-encoded as a URL component, in req->a. */
+static const char *url_component(struct request *req, const char *s)
+{
+	struct buf b;
+	const char *out;
+
+	buf_init(&b);
+	html_url(&b, s);
+	out = b.failed ? "" : arena_strdup(req->a, buf_str(&b));
+	buf_reset(&b);
+	return out;
+}
+
+static void audit(struct request *req, const char *action, const char *detail)
+{
+	struct actor who = web_actor(req);
+	struct err e = {0};
+
+	(void)core_audit(&req->app->core, &who, action, req->path, detail, &e);
+}
+
+/* The roles check of route r; 0 after rendering the answer when the
+ * request may not go on. */
+static int allowed(struct request *req, struct reply *res, const struct route *r)
+{
+	int roles = r->roles & ROLE_ANY;
+
+	/* Logged in, the login forms take the session's token like any other. */
+	if ((r->roles & LOGIN_FORM) && req->user == NULL)
+		web_login_token(req, res);
+	if (roles == 0)
+		return 1;
+	if (req->user == NULL && req->session_unknown) {
+		/* Not "log in again": the session may well be fine. */
+		http_header(req, res, "Retry-After", "10");
+		page_error(req, res, 503, N_("Something went wrong"), N_("The page could not be shown. Please try again later."));
+		return 0;
+	}
+	if (req->user == NULL) {
+		if (req->method == HTTP_POST) {
+			page_error(req, res, 403, N_("You are not logged in"),
+				   N_("Your session has ended, so this form was not sent. Log in and try again."));
+			return 0;
+		}
+		/* Back here after logging in; a path the login page would refuse
+		 * as `next` (never one of ours) is left out. */
+		http_redirect(req, res, arena_printf(req->a, "/login%s%s%s",
+						     web_local_path(req->path) ? "?next=" : "",
+						     web_local_path(req->path) ? url_component(req, req->path) : "",
+						     !req->session_ended ? "" : web_local_path(req->path) ? "&m=ended" : "?m=ended"));
+		return 0;
+	}
+	if ((req->user->role & roles) == 0) {
+		audit(req, "access.denied", user_role_name(req->user->role));
+		page_error(req, res, 403, N_("No access"),
+			   N_("Your account may not use this page. If you think it should, ask an administrator."));
+		return 0;
+	}
+	return 1;
+}
+
+/* The CSRF check of a POST to route r, on the form as sent (before the
+ * route's own parameters are filtered); 0 after rendering a 403. */
+static int csrf_checked(struct request *req, struct reply *res, const struct route *r,
+			const struct http_param *form, size_t nform)
+{
+	const char *given = NULL;
+
+	if ((r->roles & (ROLE_ANY | LOGIN_FORM)) == 0)
+		return 1;   /* the personal links' forms check their own token */
+	for (size_t i = 0; i < nform; i++)
+		if (strcmp(form[i].name, "csrf") == 0)
+			given = form[i].value;
+	if (web_csrf_ok(given, req->csrf))
+		return 1;
+	if (req->user != NULL)
+		audit(req, "csrf.failed", NULL);
+	page_error(req, res, 403, N_("The form has expired"),
+		   N_("This form could not be accepted: it was not sent from this page, or the page is too old. "
+		      "Go back, reload the page and try again."));
+	return 0;
+}
+
 void router_dispatch(struct request *req, struct reply *res)
 {
 	const struct route *r = NULL;
@@ -315,9 +441,9 @@ void router_dispatch(struct request *req, struct reply *res)
 			qlang = raw[i].value;
 	pick_lang(req, qlang);
 	if (req->set_lang_cookie)
-		http_header(req, res, "Set-Cookie", strcmp(req->lang, "en") == 0
-			    ? "lang=en; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly"
-			    : "lang=nl; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly");
+		http_header(req, res, "Set-Cookie",
+			    arena_printf(req->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly%s",
+					 strcmp(req->lang, "en") == 0 ? "en" : "nl", req->app->secure ? "; Secure" : ""));
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *c = &routes[i];
 		const char *arg;
@@ -339,6 +465,12 @@ void router_dispatch(struct request *req, struct reply *res)
 		}
 		return;
 	}
+	/* Who is asking: not for static files and health checks, which every
+	 * page pulls in and which must not cost a look-up. */
+	if (r->page != page_static && r->page != page_healthz)
+		web_session_load(req, res);
+	if (!allowed(req, res, r))
+		return;
 	if (filter(req, r->query, raw, nraw, &req->query, &req->nquery) != 0) {
 		page_error(req, res, 400, N_("Invalid request"), N_("The address holds a value that is not valid."));
 		return;
@@ -357,8 +489,14 @@ void router_dispatch(struct request *req, struct reply *res)
 			page_error(req, res, 415, N_("Invalid request"), N_("The form was sent in a form this site does not accept."));
 			return;
 		}
-		if (form_parse(req->a, req->body, req->body_len, HTTP_MAX_FIELDS, &form, &nform, &why) != 0 ||
-		    filter(req, r->form, form, nform, &req->form, &req->nform) != 0) {
+		if (form_parse(req->a, req->body, req->body_len, HTTP_MAX_FIELDS, &form, &nform, &why) != 0) {
+			page_error(req, res, 400, N_("Invalid request"),
+				   N_("The form holds a value that is not valid, or text that is not UTF-8."));
+			return;
+		}
+		if (!csrf_checked(req, res, r, form, nform))
+			return;
+		if (filter(req, r->form, form, nform, &req->form, &req->nform) != 0) {
 			page_error(req, res, 400, N_("Invalid request"),
 				   N_("The form holds a value that is not valid, or text that is not UTF-8."));
 			return;

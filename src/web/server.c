@@ -248,7 +248,6 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		free(app);
 		return rc;
 	}
-	ratelimit_init(&app->rl);
 	if (threads == 0) {
 		/* Handlers block on the database's fsync; more threads than cores
 		 * let submissions share one commit (store/sqlite.c). Measured in
@@ -288,6 +287,9 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	else
 		snprintf(app->base_url, sizeof app->base_url, "http://%s:%u", host,
 			 info ? (unsigned)info->port : 0);
+	app->secure = strncmp(app->base_url, "https://", 8) == 0;
+	app->session.idle = cfg->session_idle > 0 ? cfg->session_idle : SESSION_IDLE_DEFAULT;
+	app->session.absolute = cfg->session_max > 0 ? cfg->session_max : SESSION_ABSOLUTE_DEFAULT;
 	if (cfg->ready)
 		cfg->ready(app->base_url, cfg->ready_arg);
 	if (cfg->started)
@@ -301,7 +303,6 @@ int web_serve(const struct web_config *cfg, struct err *e)
 		cfg->stopping(cfg->hook_arg);
 	rc = AZ_OK;
 out:
-	ratelimit_destroy(&app->rl);
 	core_close(&app->core);
 	free(app);
 	return rc;

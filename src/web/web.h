@@ -8,8 +8,6 @@
 #ifndef AZ_WEB_H
 #define AZ_WEB_H
 
-#include <pthread.h>
-
 #include "../core/core.h"
 #include "http.h"
 
@@ -19,6 +17,8 @@ struct web_config {
 	const char *key_file;    /* NULL: DB.key */
 	const char *base_url;    /* NULL: http://ADDRESS:PORT */
 	unsigned threads;        /* 0: one per core */
+	int64_t session_idle;    /* seconds; 0: SESSION_IDLE_DEFAULT */
+	int64_t session_max;     /* seconds; 0: SESSION_ABSOLUTE_DEFAULT */
 	void (*ready)(const char *url, void *arg);  /* told the address once listening */
 	void *ready_arg;
 	int mail;                /* the instance sends e-mail (core.mail) */
@@ -29,23 +29,15 @@ struct web_config {
 	void *hook_arg;
 };
 
-#define RATELIMIT_SLOTS 1024
-
-/* Failed token look-ups per client address, in fixed windows. */
-struct ratelimit {
-	pthread_mutex_t lock;
-	struct {
-		char client[48];
-		long window;     /* minute number */
-		int failures;
-	} slot[RATELIMIT_SLOTS];
-};
-
-/* The running application, shared by every request. */
+/* The running application, shared by every request. Nothing here changes
+ * after start-up: sessions, rate-limit counters and CSRF secrets live in
+ * the store or are derived under the link key, so that several processes
+ * can serve one instance. */
 struct app {
 	struct core core;
-	struct ratelimit rl;
 	char base_url[300];
+	int secure;                    /* base_url is https: cookies get Secure and __Host- */
+	struct session_limits session; /* see serve --session-idle and --session-max */
 };
 
 /* Serve until SIGINT or SIGTERM; then stop accepting, finish the requests
@@ -55,12 +47,10 @@ int web_serve(const struct web_config *cfg, struct err *e);
 /* Route one request (router.c); fills res. */
 void router_dispatch(struct request *req, struct reply *res);
 
-/* Rate limiting (ratelimit.c): 1 when client may try another token now. */
-void ratelimit_init(struct ratelimit *rl);
-void ratelimit_destroy(struct ratelimit *rl);
-int ratelimit_allowed(struct ratelimit *rl, const char *client);
-void ratelimit_failed(struct ratelimit *rl, const char *client);
-
-#define RATELIMIT_PER_MINUTE 20
+/* Failed look-ups of personal and login links per client address
+ * (ratelimit.c), counted in the store so that every process shares them:
+ * 1 when client may try another now. */
+int ratelimit_allowed(struct app *app, const char *client);
+void ratelimit_failed(struct app *app, const char *client);
 
 #endif

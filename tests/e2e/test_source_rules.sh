@@ -52,7 +52,7 @@ PY
 expect_eq "$out" "bad"
 
 test_case "every text of the web pages and reports has a Dutch translation"
-xgettext --language=C --keyword=T:2 --keyword=tr:2 --keyword=N_ --from-code=UTF-8 --no-location -o msgs.pot "$REPO"/src/web/*.c "$REPO"/src/render/*.c
+xgettext --language=C --keyword=T:2 --keyword=tr:2 --keyword=N_ --from-code=UTF-8 --no-location -o msgs.pot "$REPO"/src/web/*.c "$REPO"/src/render/*.c "$REPO"/src/core/password.c
 out=$(python3 - msgs.pot "$REPO/po/nl.po" <<'PY'
 import re, sys
 def entries(path):
