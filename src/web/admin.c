@@ -40,8 +40,8 @@ static void rounds_table(struct request *req, struct reply *res, const struct le
 		html_printf(b, "<p class=\"utrecht-paragraph\">%h</p>\n", T(req, "No rounds yet."));
 		return;
 	}
-	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption\">%h %h</caption>\n"
+	staff_table_begin(req, res, arena_printf(req->a, "%s %s", T(req, "Rounds of"), ls->leader.name));
+	html_printf(b, "<caption class=\"utrecht-table__caption\">%h %h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
@@ -342,8 +342,8 @@ void page_admin_audit(struct request *req, struct reply *res)
 		page_end(req, res);
 		return;
 	}
-	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
+	staff_table_begin(req, res, T(req, "Audit log"));
+	html_printf(b, "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"

@@ -368,8 +368,8 @@ void page_admin_links(struct request *req, struct reply *res)
 		    T(req, "Each link belongs to one person: whoever has it answers as that person. Hand them out "
 			   "one by one and keep this page to yourself. The links work once the round is open."),
 		    round_path(req, id), T(req, "Back to the round"), round_path(req, id), T(req, "Download as CSV"));
-	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
+	staff_table_begin(req, res, T(req, "Personal links"));
+	html_printf(b, "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
@@ -486,8 +486,8 @@ void page_admin_outbox(struct request *req, struct reply *res)
 		page_end(req, res);
 		return;
 	}
-	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
+	staff_table_begin(req, res, T(req, "Invitation e-mails"));
+	html_printf(b, "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell utrecht-table__header-cell--numeric-column\">%h</th>"

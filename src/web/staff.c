@@ -121,6 +121,13 @@ void staff_begin(struct request *req, struct reply *res, const char *title)
 				    "<p class=\"utrecht-paragraph\">%h</p></div>\n", T(req, done_msgs[i].msgid));
 }
 
+void staff_table_begin(struct request *req, struct reply *res, const char *label)
+{
+	(void)req;
+	html_printf(&res->body, "<div class=\"utrecht-table-container az-table-box\" role=\"region\" tabindex=\"0\" aria-label=\"%a\">\n"
+		    "<table class=\"utrecht-table utrecht-table--html-table\">\n", label);
+}
+
 void staff_form(struct request *req, struct reply *res, const char *action)
 {
 	html_printf(&res->body, "<form class=\"utrecht-form\" method=\"post\" action=\"%a\" novalidate>\n"
@@ -251,9 +258,8 @@ void staff_progress(struct request *req, struct reply *res, const struct round_v
 {
 	struct buf *b = &res->body;
 
-	html_printf(b, "<div class=\"utrecht-table-container az-table\">\n"
-		    "<table class=\"utrecht-table utrecht-table--html-table\">\n"
-		    "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
+	staff_table_begin(req, res, T(req, "Progress per group"));
+	html_printf(b, "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
 		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
 		    "<th scope=\"col\" class=\"utrecht-table__header-cell utrecht-table__header-cell--numeric-column\">%h</th>"

@@ -22,6 +22,10 @@ void staff_fail(struct request *req, struct reply *res, int rc);
 /* Start a page: the frame, the navigation for the account's role, and the
  * confirmation of what was just done (?done=WORD). title is text. */
 void staff_begin(struct request *req, struct reply *res, const char *title);
+/* Open a table in a box that scrolls sideways on a phone; the box can take
+ * the focus, so that a keyboard scrolls it, and is named by label. The
+ * caller writes the caption, rows and "</table>\n</div>\n". */
+void staff_table_begin(struct request *req, struct reply *res, const char *label);
 /* Open a POST form to action, with the CSRF field. */
 void staff_form(struct request *req, struct reply *res, const char *action);
 /* After a POST: back to path, saying what was done (?done=what). */

@@ -10,7 +10,8 @@
 //    shows a group's answers only once it reaches its threshold; the
 //    administrator closes and releases; the leader reads the report.
 //    axe (WCAG 2.0/2.1 A and AA) on every page on the way, zero violations.
-//  - The same pages in English, and the error state of "Waar ben ik?".
+//  - The same pages in English on a phone (no sideways scrolling), and the
+//    error state of "Waar ben ik?".
 //
 // Run: node --test tests/browser/  (see tests/browser/README.md)
 // Screenshots for docs/using.md: AANWEZIG_SCREENSHOTS=docs/screenshots
@@ -61,6 +62,9 @@ after(async () => {
 /* axe and the page's language; problems are collected and asserted at the
  * end of each test, so that one run lists them all. */
 async function check(page, label, lang = 'nl') {
+  // No sideways scrolling of the page itself (tables scroll in their box).
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (wide > 0) problems.push(`${label}: the page scrolls sideways by ${wide} px`);
   const got = await page.getAttribute('html', 'lang');
   if (got !== lang) problems.push(`${label}: <html lang="${got}">, expected "${lang}"`);
   const dead = await page.$$eval('a[href^="#"]', (as) => as.map((a) => a.getAttribute('href'))
