@@ -348,6 +348,7 @@ void page_admin_links(struct request *req, struct reply *res)
 {
 	struct actor who;
 	struct err e = {0};
+	struct nomination nom;
 	struct link *l;
 	struct buf *b = &res->body;
 	int64_t id = staff_id(req);
@@ -356,7 +357,8 @@ void page_admin_links(struct request *req, struct reply *res)
 
 	if (staff_who(req, res, ROLE_ADMIN, &who) != 0)
 		return;
-	if ((rc = core_round_links_for(&req->app->core, req->a, &who, id, &l, &n, &e)) != AZ_OK) {
+	if ((rc = core_round_links_for(&req->app->core, req->a, &who, id, &l, &n, &e)) != AZ_OK ||
+	    (rc = core_nomination_load(&req->app->core, req->a, &who, id, &nom, &e)) != AZ_OK) {
 		staff_fail(req, res, rc);
 		return;
 	}
@@ -380,7 +382,9 @@ void page_admin_links(struct request *req, struct reply *res)
 			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
 			    "<td class=\"utrecht-table__cell\"><code class=\"az-link\">%h</code></td></tr>\n",
 			    l[i].name ? l[i].name : T(req, "the leader (own reflection)"), l[i].email ? l[i].email : "—",
-			    l[i].group_id, l[i].url);
+			    instrument_find_group(nom.ins, l[i].group_id) >= 0
+			    ? staff_group(req, nom.ins, instrument_find_group(nom.ins, l[i].group_id)) : l[i].group_id,
+			    l[i].url);
 	html_printf(b, "</tbody>\n</table>\n</div>\n");
 	page_end(req, res);
 }
