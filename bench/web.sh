@@ -5,6 +5,9 @@
 #   2. complete 37-item submissions at 64 connections: throughput, p99;
 #   3. the server's peak RSS under that load.
 # Usage: bench/web.sh [SECONDS]   (default 10). Needs wrk (scripts/install-deps --bench).
+# With AANWEZIG_BENCH_PG (a libpq connection string without dbname) the
+# server runs on a new PostgreSQL database there instead of a SQLite file
+# (bench/backends.sh compares the two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -15,9 +18,25 @@ tmp=$(mktemp -d)
 trap 'kill $srv $bare 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 n=$((secs * 8000 + 10000))
-build/bench/web_fixture "$tmp/b.db" "$n" "$tmp/tokens"
+if [ -n "${AANWEZIG_BENCH_PG:-}" ]; then
+  psql=${AANWEZIG_BENCH_PSQL:-psql}
+  dbname=bench_$$
+  "$psql" -qAtX -d "$AANWEZIG_BENCH_PG dbname=postgres" -c "CREATE DATABASE $dbname"
+  db="$AANWEZIG_BENCH_PG dbname=$dbname"
+  count() { "$psql" -qAtX -d "$db" -c "$1"; }
+  trap 'kill $srv $bare 2>/dev/null || true; rm -rf "$tmp"; sleep 0.5
+        "$psql" -qAtX -d "$AANWEZIG_BENCH_PG dbname=postgres" -c "DROP DATABASE $dbname WITH (FORCE)"' EXIT
+  echo "backend: PostgreSQL $("$psql" -qAtX -d "$db" -c 'show server_version' | cut -d' ' -f1)," \
+       "fsync $("$psql" -qAtX -d "$db" -c 'show fsync'), synchronous_commit $("$psql" -qAtX -d "$db" -c 'show synchronous_commit')"
+else
+  db=$tmp/b.db
+  count() { sqlite3 "$db" "$1"; }
+  echo "backend: SQLite (WAL, synchronous=FULL)"
+fi
+key=$tmp/b.key
+build/bench/web_fixture "$db" "$n" "$tmp/tokens" "$key"
 build/aanwezig instrument show | awk '/^  [A-Z][A-Z0-9-]+ +\[/ {print $1}' > "$tmp/items"
-build/aanwezig --db "$tmp/b.db" serve --listen 127.0.0.1:0 > "$tmp/serve.out" &
+build/aanwezig --db "$db" --key-file "$key" serve --listen 127.0.0.1:0 > "$tmp/serve.out" &
 srv=$!
 for _ in $(seq 50); do grep -q Listening "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' "$tmp/serve.out")
@@ -43,6 +62,6 @@ sub_out=$(TOKENS="$tmp/tokens" ITEMS="$tmp/items" THREADS=$threads \
           wrk -t$threads -c$conns -d${secs}s --latency -s bench/wrk/submit.lua "$url")
 s=$(echo "$sub_out" | rps)
 echo "complete submission POST: $s req/s  p99 $(echo "$sub_out" | p99)  $(echo "$sub_out" | grep 'not accepted')"
-stored=$(sqlite3 "$tmp/b.db" "select count(*) from responses")
+stored=$(count "select count(*) from responses")
 echo "responses stored: $stored"
 echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$srv/status)"

@@ -3,7 +3,9 @@
  * link token and form token, so that wrk can send one complete response
  * per link without fetching pages first.
  *
- * Usage: web_fixture DB N TOKENS_FILE
+ * Usage: web_fixture DB N TOKENS_FILE [KEY_FILE]
+ * DB is a SQLite file or an empty PostgreSQL database; KEY_FILE, the new
+ * link key, is needed for the latter (a SQLite file's is DB.key).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,12 @@ int main(int argc, char **argv)
 	size_t n, ninv;
 	FILE *out;
 
-	if (argc != 4 || (n = (size_t)atol(argv[2])) == 0 || token_init() != 0)
-		return fprintf(stderr, "usage: web_fixture DB N TOKENS_FILE\n"), 2;
-	if (core_init(argv[1], NULL, &e) != AZ_OK || core_open(&c, argv[1], NULL, "", &e) != AZ_OK ||
+	const char *key;
+
+	if ((argc != 4 && argc != 5) || (n = (size_t)atol(argv[2])) == 0 || token_init() != 0)
+		return fprintf(stderr, "usage: web_fixture DB N TOKENS_FILE [KEY_FILE]\n"), 2;
+	key = argc == 5 ? argv[4] : NULL;
+	if (core_init(argv[1], key, &e) != AZ_OK || core_open(&c, argv[1], key, "", &e) != AZ_OK ||
 	    core_leader_add(&c, "Bench Leider", "bench@example.org", "Gemeente Bench", "nl", &leader, &e) != AZ_OK ||
 	    core_round_new(&c, leader, NULL, 0, NULL, NULL, "2099-12-31", &round, &e) != AZ_OK)
 		return fprintf(stderr, "%s\n", e.msg), 1;

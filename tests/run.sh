@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Runs every test suite against one build and ends with the line
 # "N passed, N failed" over all of them: unit tests, end-to-end scripts and
-# the browser tests.
-#   AANWEZIG_BUILD  the build folder (default build/asan)
+# the browser tests. The store's unit tests and every end-to-end script run
+# twice: on SQLite, then on PostgreSQL, on a throw-away server this script
+# starts from Debian's packages (tests/pg/pg.sh) and stops afterwards.
+#   AANWEZIG_BUILD     the build folder (default build/asan)
+#   AANWEZIG_BACKENDS  "sqlite postgresql" (the default), or one of them
 set -u
 cd "$(dirname "$0")/.."
 build=${AANWEZIG_BUILD:-build/asan}
+backends=${AANWEZIG_BACKENDS:-sqlite postgresql}
 export AANWEZIG_BIN="$PWD/$build/aanwezig"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=99}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+unset AANWEZIG_TEST_PG   # the first pass is SQLite's, whatever the caller has set
 
 passed=0
 failed=0
 failures=()
 
-# Unit tests (cmocka): read their own summary lines.
-for t in "$build"/tests/test_*; do
-  [ -x "$t" ] || continue
-  name=$(basename "$t")
+# run_unit BINARY SUFFIX: a cmocka binary; reads its own summary lines.
+run_unit() {
+  local t=$1 name out rc p f
+  name=$(basename "$t")$2
   out=$("$t" 2>&1)
   rc=$?
   printf '%s\n' "$out"
@@ -31,12 +36,13 @@ for t in "$build"/tests/test_*; do
   passed=$((passed + p))
   failed=$((failed + f))
   [ "$f" -gt 0 ] && failures+=("$name")
-done
+}
 
-# End-to-end tests: each script drives the real binary and prints
-# "# e2e-summary P F" last.
-for t in tests/e2e/test_*.sh; do
-  name=$(basename "$t")
+# run_e2e SCRIPT SUFFIX: an end-to-end script; it prints "# e2e-summary P F"
+# last.
+run_e2e() {
+  local t=$1 name out rc line p f
+  name=$(basename "$t")$2
   out=$(bash "$t" 2>&1)
   rc=$?
   printf '%s\n' "$out"
@@ -51,7 +57,42 @@ for t in tests/e2e/test_*.sh; do
   passed=$((passed + p))
   failed=$((failed + f))
   [ "$f" -gt 0 ] && failures+=("$name")
-done
+}
+
+# Unit tests, then end-to-end tests, on SQLite.
+if [[ " $backends " == *" sqlite "* ]]; then
+  for t in "$build"/tests/test_*; do
+    [ -x "$t" ] && run_unit "$t" ""
+  done
+  for t in tests/e2e/test_*.sh; do
+    run_e2e "$t" ""
+  done
+fi
+
+# The same on PostgreSQL: the unit tests that open databases through
+# test_db_target (tests/unit/testutil.h), and every end-to-end script.
+if [[ " $backends " == *" postgresql "* ]]; then
+  . tests/pg/pg.sh
+  echo "# PostgreSQL: starting a throw-away server"
+  pg_started=$(date +%s)
+  if pg_start; then
+    echo "# PostgreSQL $("$AANWEZIG_TEST_PSQL" -qAtX -d "$AANWEZIG_TEST_PG dbname=postgres" -c 'show server_version') on a socket in $PG_DIR"
+    for src in $(grep -l test_db_target tests/unit/test_*.c); do
+      t=$build/tests/$(basename "$src" .c)
+      [ -x "$t" ] && run_unit "$t" " (PostgreSQL)"
+    done
+    for t in tests/e2e/test_*.sh; do
+      run_e2e "$t" " (PostgreSQL)"
+    done
+    pg_stop
+    echo "# PostgreSQL pass: $(( $(date +%s) - pg_started )) s"
+  else
+    echo "not ok - the PostgreSQL test server did not start (scripts/install-deps installs it)"
+    failed=$((failed + 1))
+    failures+=("postgresql")
+  fi
+  unset AANWEZIG_TEST_PG
+fi
 
 # Fuzz harnesses (tests/fuzz): built with clang under build/fuzz, each
 # replays its seed corpus and then runs a fixed number of inputs from a

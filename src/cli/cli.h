@@ -20,7 +20,7 @@
 /* Options every command accepts. */
 struct cli {
 	const char *db;         /* --db or $AANWEZIG_DB */
-	const char *key_file;   /* --key-file; default DB.key */
+	const char *key_file;   /* --key-file or $AANWEZIG_KEY_FILE; default DB.key (SQLite) */
 	const char *base_url;   /* --base-url or $AANWEZIG_BASE_URL */
 	const char *smtp_config;/* --smtp-config or $AANWEZIG_SMTP_CONFIG; default DB.smtp */
 };

@@ -19,13 +19,20 @@ int cmd_init(int argc, char **argv, struct cli *g)
 	if ((rc = cli_parse(argc, argv, NULL, g, "init", pos, 0, &npos, &help)) != 0)
 		return rc;
 	if (help)
-		return puts("Usage: aanwezig init [--db FILE] [--key-file FILE]\n\n"
+		return puts("Usage: aanwezig init [--db FILE|URI] [--key-file FILE]\n\n"
 			    "Creates a new, empty database and its link key (FILE.key, readable by\n"
 			    "you only; keep it with the database's backups: personal links are\n"
-			    "derived from it). Never overwrites an existing file."), 0;
+			    "derived from it). Never overwrites an existing file.\n\n"
+			    "A PostgreSQL database (--db postgresql://... or \"host=... dbname=...\")\n"
+			    "is made empty by its operator first (createdb); init creates the tables.\n"
+			    "Its link key has no folder to live in: name it with --key-file."), 0;
 	if (core_init(g->db, g->key_file, &e) != AZ_OK)
 		return cli_fail(&e);
-	printf("created %s\n", g->db);
+	/* A connection string may hold a password: not echoed. */
+	if (store_target_is_pg(g->db))
+		printf("created the tables in the PostgreSQL database; link key %s\n", g->key_file);
+	else
+		printf("created %s\n", g->db);
 	return 0;
 }
 
@@ -53,36 +60,36 @@ static int listen_url(const char *listen, char *url, size_t n)
 	return 0;
 }
 
-/* Remove an earlier demo database, but nothing else. */
+/* Remove an earlier demo database, but nothing else. A PostgreSQL
+ * database that is empty (or missing: init says so next) has nothing to
+ * remove. */
 static int demo_clear(const char *db, const char *key, struct err *e)
 {
+	const char *name = store_target_is_pg(db) ? "the PostgreSQL database" : db;
 	struct core c;
 	struct arena *a;
 	const char *flag = NULL;
 	struct stat sb;
-	char side[4096];
 	int rc;
 
-	if (stat(db, &sb) != 0)
-		return AZ_OK;
-	if ((rc = core_open(&c, db, key, "", e)) != AZ_OK)
-		return err_prefix(e, "%s exists and is not a demo database; give another --db", db);
+	if (key == NULL || (!store_target_is_pg(db) && stat(db, &sb) != 0))
+		return AZ_OK;    /* no key named (PostgreSQL): init says so next */
+	if ((rc = core_open(&c, db, key, "", e)) != AZ_OK) {
+		if (rc == AZ_ENOTFOUND && store_target_is_pg(db))
+			return AZ_OK;
+		return err_prefix(e, "%s exists and is not a demo database; give another --db", name);
+	}
 	if ((a = arena_new()) == NULL) {
 		core_close(&c);
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	}
 	rc = c.st->ops->meta_get(c.st, a, "demo", &flag, e);
 	if (rc == AZ_OK && (flag == NULL || strcmp(flag, "1") != 0))
-		rc = err_set(e, AZ_EDUP, "%s exists and is not a demo database; give another --db", db);
+		rc = err_set(e, AZ_EDUP, "%s exists and is not a demo database; give another --db", name);
 	arena_free(a);
 	core_close(&c);
-	if (rc != AZ_OK)
+	if (rc != AZ_OK || (rc = store_drop(db, e)) != AZ_OK)
 		return rc;
-	unlink(db);
-	snprintf(side, sizeof side, "%s-wal", db);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db);
-	unlink(side);
 	unlink(key);
 	return AZ_OK;
 }
@@ -106,7 +113,7 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 	if ((rc = cli_parse(argc, argv, opts, g, "demo", pos, 0, &npos, &help)) != 0)
 		return rc;
 	if (help)
-		return puts("Usage: aanwezig demo [--db FILE] [--listen ADDR:PORT] [--no-serve]\n\n"
+		return puts("Usage: aanwezig demo [--db FILE|URI] [--listen ADDR:PORT] [--no-serve]\n\n"
 			    "Creates a fresh demo database (default " DEMO_DEFAULT_DB ") for the fictional\n"
 			    "Gemeente Dijkwaard: one secretary, an open round with raters in every\n"
 			    "group, generated answers and one link left unanswered. It prints every\n"

@@ -12,7 +12,7 @@ static const char usage[] =
 	"aanwezig " AANWEZIG_VERSION " — presence profiles: reflection and 360-degree feedback\n"
 	"for public leaders.\n"
 	"\n"
-	"Usage: aanwezig [--db FILE] <command> [options]\n"
+	"Usage: aanwezig [--db FILE|URI] <command> [options]\n"
 	"\n"
 	"Commands:\n"
 	"  init                      create a new, empty database\n"
@@ -35,8 +35,11 @@ static const char usage[] =
 	"  version                   print the version\n"
 	"\n"
 	"Options for every command:\n"
-	"  --db FILE                 the database (default $AANWEZIG_DB or ./aanwezig.db)\n"
-	"  --key-file FILE           the link key (default FILE.key beside the database)\n"
+	"  --db FILE|URI             the database (default $AANWEZIG_DB or ./aanwezig.db):\n"
+	"                            a SQLite file, or PostgreSQL as postgresql://... or\n"
+	"                            \"host=... dbname=...\"\n"
+	"  --key-file FILE           the link key (default $AANWEZIG_KEY_FILE, or FILE.key\n"
+	"                            beside a SQLite file; PostgreSQL needs it named)\n"
 	"  --base-url URL            where the web pages are reached, for links\n"
 	"                            (default $AANWEZIG_BASE_URL or http://localhost:8080)\n"
 	"  --smtp-config FILE        the e-mail settings (default $AANWEZIG_SMTP_CONFIG,\n"
@@ -72,6 +75,9 @@ int main(int argc, char **argv)
 	g.db = getenv("AANWEZIG_DB");
 	if (g.db == NULL || g.db[0] == '\0')
 		g.db = CLI_DEFAULT_DB;
+	g.key_file = getenv("AANWEZIG_KEY_FILE");
+	if (g.key_file != NULL && g.key_file[0] == '\0')
+		g.key_file = NULL;
 	g.base_url = getenv("AANWEZIG_BASE_URL");
 	if (g.base_url == NULL || g.base_url[0] == '\0')
 		g.base_url = CLI_DEFAULT_BASE_URL;

@@ -42,11 +42,13 @@ struct core {
 };
 
 /* The link key file that goes with a database: FILE.key beside a SQLite
- * file. Returned in the arena. */
+ * file, in the arena. NULL for a PostgreSQL database, whose key file must
+ * be named (core_init and core_open refuse NULL for one). */
 const char *core_default_key_path(struct arena *a, const char *db);
 
 /* Create a new, empty instance: the database and its link key. Refuses
- * when either already exists, so nothing is ever overwritten. */
+ * when either already exists, so nothing is ever overwritten. A
+ * PostgreSQL database must exist (its operator makes it) and be empty. */
 int core_init(const char *db, const char *key_path, struct err *e);
 
 /* Open an existing instance. key_path may be NULL for the default. */

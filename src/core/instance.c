@@ -18,7 +18,16 @@
 
 const char *core_default_key_path(struct arena *a, const char *db)
 {
+	if (store_target_is_pg(db))
+		return NULL;
 	return arena_printf(a, "%s.key", db);
+}
+
+/* A PostgreSQL database has no folder of its own to keep the key beside. */
+static int key_needed(struct err *e)
+{
+	return err_set(e, AZ_EINVAL, "a PostgreSQL database needs its link key named: give --key-file FILE "
+		       "(or set AANWEZIG_KEY_FILE); keep the key apart from the database, in the same backups");
 }
 
 static int key_create(const char *path, struct err *e)
@@ -58,9 +67,13 @@ int core_init(const char *db, const char *key_path, struct err *e)
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
-	if (key_path == NULL)
-		key_path = core_default_key_path(a, db);
-	if (stat(db, &sb) == 0) {
+	if (key_path == NULL && (key_path = core_default_key_path(a, db)) == NULL) {
+		rc = key_needed(e);
+		goto out;
+	}
+	/* A PostgreSQL database is made by its operator; the store refuses
+	 * one that is not empty. */
+	if (!store_target_is_pg(db) && stat(db, &sb) == 0) {
 		rc = err_set(e, AZ_EDUP, "%s already exists; init never overwrites a database", db);
 		goto out;
 	}
@@ -86,6 +99,8 @@ int core_open(struct core *c, const char *db, const char *key_path, const char *
 	int rc;
 
 	memset(c, 0, sizeof *c);
+	if (key_path == NULL && store_target_is_pg(db))
+		return key_needed(e);
 	c->base_url = base_url;
 	c->db = strdup(db);
 	c->key_path = key_path ? strdup(key_path) : malloc(strlen(db) + 5);

@@ -23,6 +23,7 @@
 
 #include "../util/buf.h"
 #include "../util/text.h"
+#include "backend.h"
 
 #define POOL_MAX 8
 #define STMT_CACHE 128
@@ -1327,35 +1328,6 @@ static int submit_allowed(struct sq *s, struct conn *c, int64_t inv_id, const st
 }
 
 /* Store one submission inside the batch's transaction. */
-/* A response's answers as the JSON object stored with it: item id to score,
- * null for "kan ik niet beoordelen". Item ids are checked to be plain
- * identifiers and scores to be on a scale, as the old table's CHECK did. */
-static int answers_json(const struct response *r, struct buf *out, struct err *e)
-{
-	buf_init(out);
-	buf_putc(out, '{');
-	for (size_t i = 0; i < r->nanswer; i++) {
-		const char *id = r->answers[i].item_id;
-		int score = r->answers[i].score;
-		if (id == NULL || id[0] == '\0' || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(id) ||
-		    score < 0 || score > 11) {
-			buf_reset(out);
-			return err_set(e, AZ_EINVAL, "an answer is not an item id with a score on a scale");
-		}
-		buf_printf(out, i ? ",\"%s\":" : "\"%s\":", id);
-		if (score > 0)
-			buf_printf(out, "%d", score);
-		else
-			buf_puts(out, "null");
-	}
-	buf_putc(out, '}');
-	if (out->failed) {
-		buf_reset(out);
-		return err_set(e, AZ_ENOMEM, "out of memory");
-	}
-	return AZ_OK;
-}
-
 static int submit_one(struct sq *s, struct conn *c, int64_t inv_id, const struct response *r, struct err *e)
 {
 	sqlite3_stmt *st;
@@ -1374,7 +1346,7 @@ static int submit_one(struct sq *s, struct conn *c, int64_t inv_id, const struct
 	bind_int(st, 1, inv_id);
 	if ((rc = step_done(s, c, st, e)) != AZ_OK)
 		return rc;
-	if ((rc = answers_json(r, &json, e)) != AZ_OK)
+	if ((rc = store_answers_json(r, &json, e)) != AZ_OK)
 		return rc;
 	if ((st = stmt(s, c, SQL_RESPONSE_ADD, e)) == NULL) {
 		buf_reset(&json);

@@ -1,12 +1,15 @@
 /* store.h — the one interface to the database.
  *
- * A backend fills a struct store_ops (SQLite now in sqlite.c; PostgreSQL
- * later in pg.c) and embeds struct store as the first member of its own
- * state. Callers only ever see this header. Rules every backend keeps:
+ * A backend fills a struct store_ops (SQLite in sqlite.c, PostgreSQL in
+ * pg.c) and embeds struct store as the first member of its own state.
+ * Callers only ever see this header. Rules every backend keeps:
  *
  *  - every user value is bound, never formatted into SQL;
  *  - each operation is one transaction: it happens completely or not at all;
- *  - writes are serialised inside the process;
+ *  - concurrent writers (threads, or other processes on the same database)
+ *    never see each other's half-done work, and the checks an operation
+ *    makes still hold when it commits (SQLite serialises writers; PostgreSQL
+ *    locks the rows checked);
  *  - results are allocated from the caller's arena (strings and arrays),
  *    so nothing a store returns needs freeing on its own;
  *  - errors come back as an az_status with a message in struct err.
@@ -347,11 +350,28 @@ struct store {
 /* How store_open treats a missing database. */
 enum store_mode { STORE_EXISTING, STORE_CREATE };
 
-/* Open the database named by target (for now a SQLite file path), apply
- * pending migrations, and return it in *out. With STORE_EXISTING a missing
- * file is an error (AZ_ENOTFOUND) that says how to create one. */
+/* Open the database named by target, apply pending migrations, and return
+ * it in *out. target is a SQLite file path, or a PostgreSQL database: a
+ * postgresql:// (or postgres://) URI or a libpq "key=value ..." string
+ * (see store_target_is_pg). With STORE_EXISTING a missing or empty
+ * database is an error (AZ_ENOTFOUND) that says how to create one; with
+ * STORE_CREATE a SQLite file is created, while a PostgreSQL database must
+ * exist (made by its operator) and be empty. A server that cannot be
+ * reached is AZ_EUNAVAIL, a malformed connection string AZ_EINVAL. */
 int store_open(const char *target, enum store_mode mode, struct store **out, struct err *e);
 void store_close(struct store *st);
+
+/* 1 when target names a PostgreSQL database rather than a SQLite file: it
+ * starts with postgresql:// or postgres://, or with a libpq keyword and
+ * '=' ("host=/run/postgresql dbname=aanwezig"). A file path whose name
+ * holds '=' can be given as ./name. */
+int store_target_is_pg(const char *target);
+
+/* Remove an instance's database completely (for the demo, which replaces
+ * its own): a SQLite file with its -wal and -shm files; in PostgreSQL every
+ * table aanwezig made (the database itself stays, empty). A missing
+ * database is not an error. */
+int store_drop(const char *target, struct err *e);
 
 /* Names for the enums, and back (-1 when unknown). */
 const char *round_state_name(int state);
@@ -369,5 +389,10 @@ int mail_state_parse(const char *s);
 int store_sqlite_open(const char *path, enum store_mode mode, struct store **out, struct err *e);
 /* The schema version this program's SQLite migrations reach. */
 int store_sqlite_latest(void);
+int store_pg_open(const char *conninfo, enum store_mode mode, struct store **out, struct err *e);
+int store_pg_drop(const char *conninfo, struct err *e);
+/* The schema version this program's PostgreSQL migrations reach (the same
+ * number as SQLite's: both have the same migrations). */
+int store_pg_latest(void);
 
 #endif

@@ -47,6 +47,7 @@ struct request {
 	const char *arg;            /* the path's variable part, e.g. a token */
 	const char *lang;           /* "nl" or "en" for this request */
 	int set_lang_cookie;        /* the language was chosen by ?lang= */
+	int lang_chosen;            /* by ?lang= or the cookie, not guessed from the browser */
 	/* The logged-in account (router.c, from the session cookie), or NULL;
 	 * a route that declares roles is only reached with one of them. */
 	const struct user *user;

@@ -397,10 +397,15 @@ static int open_link(struct request *req, struct reply *res, struct link_view *v
 		return -1;
 	}
 	if (rc != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		/* 503 when the database cannot be reached now: try again later. */
+		page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("The page could not be shown. Please try again later."));
 		return -1;
 	}
+	/* The invitee's language, as their e-mail was written in, unless they
+	 * chose one here. */
+	if (!req->lang_chosen && v->inv.language != NULL)
+		req->lang = v->inv.language;
 	return 0;
 }
 
@@ -582,7 +587,7 @@ void page_rater_post(struct request *req, struct reply *res)
 		if (p.n > 0) {
 			struct submission none = {0};
 			if (core_link_save(&req->app->core, req->a, &v, &none, st.n - 1, &e) != AZ_OK) {
-				page_error(req, res, 500, N_("Something went wrong"),
+				page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 					   N_("Your answers could not be saved. Please try again."));
 				goto out;
 			}
@@ -590,8 +595,16 @@ void page_rater_post(struct request *req, struct reply *res)
 			render_step(req, res, &v, st.n - 1, &p, NULL);
 			goto out;
 		}
-		if (core_link_submit(&req->app->core, req->a, &v, &e) != AZ_OK) {
-			page_error(req, res, 500, N_("Something went wrong"),
+		int rc = core_link_submit(&req->app->core, req->a, &v, &e);
+		if (rc == AZ_ESTATE) {
+			/* Another request for this link (a second tab, another
+			 * server) was first, or the round closed meanwhile: the
+			 * link's page says which. */
+			http_redirect(req, res, base_path(req));
+			goto out;
+		}
+		if (rc != AZ_OK) {
+			page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 				   N_("Your answers could not be sent. Please try again."));
 			goto out;
 		}
@@ -602,7 +615,7 @@ void page_rater_post(struct request *req, struct reply *res)
 	if (strcmp(go, "next") == 0 && step >= 1 && step < st.n - 1)
 		missing(req, &v, &s, &st, step, step, &p);
 	if (core_link_save(&req->app->core, req->a, &v, &ok, p.n ? step : target, &e) != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"),
+		page_error(req, res, e.code == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
 			   N_("Your answers could not be saved. Please try again."));
 		goto out;
 	}

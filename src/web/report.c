@@ -38,7 +38,8 @@ void page_report(struct request *req, struct reply *res)
 		return;
 	}
 	if (rc != AZ_OK) {
-		page_error(req, res, 500, N_("Something went wrong"), N_("The page could not be shown. Please try again later."));
+		page_error(req, res, rc == AZ_EUNAVAIL ? 503 : 500, N_("Something went wrong"),
+			   N_("The page could not be shown. Please try again later."));
 		return;
 	}
 	if (format != NULL && strcmp(format, "pdf") == 0) {

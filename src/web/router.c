@@ -325,12 +325,14 @@ static void pick_lang(struct request *req, const char *q)
 	if (q != NULL) {
 		req->lang = strcmp(q, "en") == 0 ? "en" : "nl";
 		req->set_lang_cookie = 1;
+		req->lang_chosen = 1;
 		return;
 	}
 	if (c != NULL) {
 		const char *p = strstr(c, "lang=");
 		if (p != NULL && (p == c || p[-1] == ' ' || p[-1] == ';')) {
 			req->lang = strncmp(p + 5, "en", 2) == 0 ? "en" : "nl";
+			req->lang_chosen = 1;
 			return;
 		}
 	}

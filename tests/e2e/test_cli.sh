@@ -2,7 +2,8 @@
 # The command line itself: help, usage errors, and databases that can't
 # be used.
 . "$(dirname "$0")/lib.sh"
-DB=$T/c.db
+DB=$(db_target c)
+KEY=$(key_of "$DB")
 
 test_case "help is there on every level"
 for args in "--help" "help" "leader --help" "leader add --help" "leader list --help" \
@@ -38,41 +39,99 @@ expect_rc 2; expect_err "needs a value"
 run aanwezig
 
 test_case "a missing database is named, with how to create it"
-run aanwezig --db "$T/none.db" leader list
-expect_rc 1; expect_err "does not exist"; expect_err "aanwezig init --db"
+if on_pg; then
+  run aanwezig --db "$AANWEZIG_TEST_PG dbname=az_none_$$" leader list
+else
+  run aanwezig --db "$T/none.db" leader list
+fi
+expect_rc 1; expect_err "does not exist"; expect_err "aanwezig init"
 
 test_case "init never overwrites"
 run aanwezig --db "$DB" init
 expect_rc 0
 run aanwezig --db "$DB" init
 expect_rc 1; expect_err "already exists"
+if on_pg; then
+  # Even with a new key the database is not initialised twice.
+  run aanwezig --db "$DB" --key-file "$T/second.key" init
+  expect_rc 1; expect_err "init never overwrites"
+  [ -e "$T/second.key" ] && _bad "left a key behind"
+fi
 
-test_case "init in a folder that does not exist fails cleanly"
-run aanwezig --db "$T/no/such/dir/x.db" init
-expect_rc 1
-[ -e "$T/no/such/dir/x.db.key" ] && _bad "left a key behind"
+if on_pg; then
+  test_case "init of a PostgreSQL database that does not exist fails cleanly"
+  run aanwezig --db "$AANWEZIG_TEST_PG dbname=az_none_$$" --key-file "$T/none.key" init
+  expect_rc 1; expect_err "does not exist"; expect_err "createdb"
+  [ -e "$T/none.key" ] && _bad "left a key behind"
+else
+  test_case "init in a folder that does not exist fails cleanly"
+  run aanwezig --db "$T/no/such/dir/x.db" init
+  expect_rc 1
+  [ -e "$T/no/such/dir/x.db.key" ] && _bad "left a key behind"
+fi
 
-test_case "a file that is not a database is refused"
-echo "hello, I am a text file" > "$T/text.db"
-run aanwezig --db "$T/text.db" leader list
-expect_rc 1; expect_err "not an aanwezig database"
+test_case "a PostgreSQL database needs its link key named"
+run "$AANWEZIG_REAL_BIN" --db "host=/nonexistent dbname=x" leader list
+expect_rc 1; expect_err "--key-file"
+run "$AANWEZIG_REAL_BIN" --db "postgresql:///x" init
+expect_rc 1; expect_err "--key-file"
 
-test_case "another program's SQLite database is refused and left alone"
-sqlite3 "$T/other.db" "create table t(x); insert into t values (1);"
-run aanwezig --db "$T/other.db" leader list
+test_case "a wrong connection string says which part is wrong"
+run aanwezig --db "hots=/tmp dbname=x" --key-file "$T/k" leader list
+expect_rc 1; expect_err "connection string"; expect_err "hots"
+run aanwezig --db "postgresql://localhost/x?sslmod=require" --key-file "$T/k" leader list
+expect_rc 1; expect_err "sslmod"
+run aanwezig --db "dbname='x" --key-file "$T/k" leader list
+expect_rc 1; expect_err "connection string"
+
+test_case "an unreachable PostgreSQL server is named, and nothing starts"
+run aanwezig --db "host=$T/nowhere port=5999 dbname=x" --key-file "$T/k" leader list
+expect_rc 1; expect_err "cannot connect"; expect_err "$T/nowhere"; expect_err "5999"
+run aanwezig --db "host=127.0.0.1 port=1 dbname=x connect_timeout=2" --key-file "$T/k" serve --listen 127.0.0.1:0
+expect_rc 1; expect_err "127.0.0.1"; expect_err "port 1"
+[ -e "$T/k" ] && _bad "a key was made"
+
+if on_pg; then
+  skip_case "a file that is not a database is refused" "a SQLite file"
+else
+  test_case "a file that is not a database is refused"
+  echo "hello, I am a text file" > "$T/text.db"
+  run aanwezig --db "$T/text.db" leader list
+  expect_rc 1; expect_err "not an aanwezig database"
+fi
+
+test_case "another program's database is refused and left alone"
+OTHER=$(db_target other)
+db_sql "$OTHER" "create table t(x integer); insert into t values (1);"
+if on_pg; then
+  run aanwezig --db "$OTHER" --key-file "$T/other.key" init
+  expect_rc 1; expect_err "not one of aanwezig"
+fi
+run aanwezig --db "$OTHER" leader list
 expect_rc 1; expect_err "not one of aanwezig"
-expect_eq "$(sqlite3 "$T/other.db" "select count(*) from sqlite_schema")" "1"
+expect_eq "$(db_sql "$OTHER" "select count(*) from t")" "1"
+if on_pg; then
+  expect_eq "$(db_sql "$OTHER" "select count(*) from pg_tables where schemaname = 'public'")" "1"
+else
+  expect_eq "$(sqlite3 "$OTHER" "select count(*) from sqlite_schema")" "1"
+fi
 
 test_case "a database of a newer schema is refused"
-cp "$DB" "$T/newer.db"; cp "$DB.key" "$T/newer.db.key"
-sqlite3 "$T/newer.db" "insert into schema_migrations values (99, 'x')"
-run aanwezig --db "$T/newer.db" leader list
+NEWER=$(db_target newer)
+"$AANWEZIG_BIN" --db "$NEWER" init > /dev/null
+db_sql "$NEWER" "insert into schema_migrations (version, applied_at) values (99, '2099-01-01')"
+run aanwezig --db "$NEWER" leader list
+expect_rc 1; expect_err "newer than this program"; expect_err "99"
+run aanwezig --db "$NEWER" serve --listen 127.0.0.1:0
 expect_rc 1; expect_err "newer than this program"
 
 test_case "migrations are recorded"
-expect_eq "$(sqlite3 "$DB" "select group_concat(version) from schema_migrations")" "1,2,3,4"
-expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
+expect_eq "$(db_list "$DB" "select version from schema_migrations order by version")" "1,2,3,4"
+on_pg || expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
 
+if on_pg; then
+  skip_case "a database of schema 2 is migrated with its answers intact" "the fixture is a SQLite file"
+else
 test_case "a database of schema 2 is migrated with its answers intact"
 cp "$REPO/tests/data/migrate/schema2.sqlite" "$T/old.db"
 run aanwezig --db "$T/old.db" round export 1 -o "$T/old.csv"
@@ -83,6 +142,7 @@ expect_eq "$(sqlite3 "$T/old.db" "select count(*) from answers")" "111"
 expect_eq "$(sqlite3 "$T/old.db" "pragma integrity_check")" "ok"
 expect_eq "$(sqlite3 "$T/old.db" "pragma foreign_key_check")" ""
 expect_eq "$(sqlite3 "$T/old.db" "select count(*) from rounds where state = 'closed' and closed_at <= date('now')")" "1"
+fi
 
 test_case "a leader with bad input is refused and nothing is stored"
 run aanwezig --db "$DB" leader add --name "A" --email "not-an-address" --organisation "O"
@@ -95,7 +155,7 @@ run aanwezig --db "$DB" leader add --name "A" --email "a@b.example" --organisati
 expect_rc 1; expect_err "nl or en"
 run aanwezig --db "$DB" leader add --name "$(head -c 300 /dev/zero | tr '\0' x)" --email "a@b.example" --organisation "O"
 expect_rc 1; expect_err "longer than"
-expect_eq "$(sqlite3 "$DB" "select count(*) from leaders")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from leaders")" "0"
 run aanwezig --db "$DB" leader add --name "A" --email "a@b.example" --organisation "O"
 expect_rc 0
 run aanwezig --db "$DB" leader add --name "B" --email "A@B.example" --organisation "O"
@@ -110,14 +170,14 @@ run aanwezig --db "$DB" round new --leader 42
 expect_rc 1; expect_err "no leader 42"
 run aanwezig --db "$DB" round show 42
 expect_rc 1; expect_err "no round 42"
-expect_eq "$(sqlite3 "$DB" "select count(*) from rounds")" "0"
-expect_eq "$(sqlite3 "$DB" "select count(*) from instruments")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from rounds")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from instruments")" "0"
 
 test_case "a round with a broken instrument is refused with every problem"
 printf '{"format": 1, "id": "x", "version": "1", "languages": ["nl"],\n "titel": {}}\n' > bad.json
 run aanwezig --db "$DB" round new --leader 1 --instrument bad.json
 expect_rc 1; expect_err "unknown key \"titel\""; expect_err "\"scales\" is missing"
-expect_eq "$(sqlite3 "$DB" "select count(*) from rounds")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from rounds")" "0"
 
 test_case "a round can use its own instrument file, frozen at the start"
 sed 's/"version": "2026.1"/"version": "2026.1-local"/' "$REPO/instruments/default.json" > mine.json
@@ -126,13 +186,13 @@ expect_rc 0
 sed -i 's/"threshold": 3/"threshold": 4/' mine.json
 run aanwezig --db "$DB" round show 1
 expect_out "2026.1-local"
-expect_eq "$(sqlite3 "$DB" "select count(*) from instruments where body like '%\"threshold\": 3%'")" "1"
+expect_eq "$(db_sql "$DB" "select count(*) from instruments where body like '%\"threshold\": 3%'")" "1"
 
 test_case "a missing link key is named when links are needed"
-mv "$DB.key" "$DB.key.away"
+mv "$KEY" "$KEY.away"
 run aanwezig --db "$DB" round links 1
 expect_rc 1; expect_err "link key"
-mv "$DB.key.away" "$DB.key"
+mv "$KEY.away" "$KEY"
 echo "short" > "$T/dmg.key"
 run aanwezig --db "$DB" --key-file "$T/dmg.key" round links 1
 expect_rc 1; expect_err "damaged"

@@ -2,9 +2,9 @@
 # Importing raters from CSV files that people make by hand or with a
 # spreadsheet, and hostile ones: a bad line fails the whole file.
 . "$(dirname "$0")/lib.sh"
-DB=$T/i.db
+DB=$(db_target i)
 A() { run aanwezig --db "$DB" "$@"; }
-count() { sqlite3 "$DB" "select count(*) from invitations where round_id = 1 and group_id <> 'self'"; }
+count() { db_sql "$DB" "select count(*) from invitations where round_id = 1 and group_id <> 'self'"; }
 
 "$AANWEZIG_BIN" --db "$DB" init >/dev/null
 "$AANWEZIG_BIN" --db "$DB" leader add --name L --email l@example.org --organisation O >/dev/null
@@ -14,7 +14,7 @@ test_case "a Dutch spreadsheet export imports: BOM, semicolons, CRLF, quotes, Du
 printf '\xef\xbb\xbfNaam;E-mail;Groep\r\n"Jansen; Els";E.Jansen@Example.org;mt\r\nAyşe Yıldız;a.yildiz@example.org;bestuur\r\n\r\n' > nl.csv
 A rater import --round 1 nl.csv
 expect_rc 0; expect_out "2 raters invited"
-expect_eq "$(sqlite3 "$DB" "select name from invitations where email = 'e.jansen@example.org'")" "Jansen; Els"
+expect_eq "$(db_sql "$DB" "select name from invitations where email = 'e.jansen@example.org'")" "Jansen; Els"
 
 test_case "columns may come in any order"
 printf 'group,email,name\npeers,p1@example.org,Peer Een\n' > order.csv
@@ -92,7 +92,7 @@ test_case "formula-looking names are kept as text and neutralised on the way out
 printf 'name,email,group\n"=HYPERLINK(""http://evil.example"";""klik"")",f@example.org,mt\n+31 6 1234,p@example.org,mt\n@SUM(A1),s@example.org,mt\n-2+3,m@example.org,mt\n' > formula.csv
 A rater import --round 1 formula.csv
 expect_rc 0
-expect_eq "$(sqlite3 "$DB" "select name from invitations where email = 's@example.org'")" "@SUM(A1)"
+expect_eq "$(db_sql "$DB" "select name from invitations where email = 's@example.org'")" "@SUM(A1)"
 A round links 1 --csv
 expect_out "'=HYPERLINK"
 expect_out "'+31 6 1234"

@@ -5,7 +5,7 @@
 # SOAK_SECONDS (default 600) with the server's memory sampled: its growth
 # after the first minute must stay under 20 %.
 . "$(dirname "$0")/lib.sh"
-DB=$T/l.db
+DB=$(db_target l)
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 long=${AANWEZIG_LONG:-0}
 secs=${LOAD_SECONDS:-$([ "$long" = 1 ] && echo 60 || echo 10)}
@@ -32,7 +32,7 @@ out=$(LINKS=links ITEMS=items wrk -t2 -c256 -d"${secs}s" --timeout 10s --latency
 printf '%s\n' "$out" | grep -q '^bad replies: 0$' || _bad "$(printf '%s\n' "$out" | grep -e bad -e Non-2xx)"
 printf '%s\n' "$out" | grep -q 'Socket errors' && _bad "$(printf '%s\n' "$out" | grep 'Socket errors')"
 echo "# $(printf '%s\n' "$out" | grep 'Requests/sec'), $(printf '%s\n' "$out" | grep 'p99 ms')"
-expect_eq "$(sqlite3 "$DB" "pragma integrity_check")" "ok"
+on_pg || expect_eq "$(db_sql "$DB" "pragma integrity_check")" "ok"
 
 if [ "$long" = 1 ]; then
   test_case "a soak of ${SOAK_SECONDS:-600}s keeps memory steady"

@@ -430,11 +430,9 @@ expect_eq "$(A leader list | wc -l)" "0"
 expect_eq "$(A round list | wc -l)" "0"
 run aanwezig --db "$DB" privacy export --leader 1
 expect_rc 1; expect_err "no leader 1"
-if [ -f "$DB" ]; then
-  for tbl in leaders rounds invitations responses drafts outbox; do
-    expect_eq "$(sqlite3 "$DB" "select count(*) from $tbl")" "0"
-  done
-fi
+for tbl in leaders rounds invitations responses drafts outbox; do
+  expect_eq "$(db_sql "$DB" "select count(*) from $tbl")" "0"
+done
 run aanwezig --db "$DB" audit list
 expect_out $'cli\tprivacy.erase\tleader 1'
 expect_out $'cli\tprivacy.export\tleader 1'
@@ -460,7 +458,7 @@ expect_rc 0; expect_out "200 raters invited"
 expect_err "checking: 200/200"
 [ "$(printf '%s\n' "$err" | grep -c '^checking:')" -le 11 ] || _bad "too many progress lines"
 A round new --leader 1 --closes 2099-12-31 >/dev/null
-script -qec "$AANWEZIG_BIN --db $DB rater import --round 2 many.csv" /dev/null > tty.out
+script -qec "$AANWEZIG_BIN --db '$DB' rater import --round 2 many.csv" /dev/null > tty.out
 grep -q '\[####################################\]    200/200' tty.out || _bad "no bar on a terminal: $(head -c 300 tty.out)"
 start_sink bulk
 conf "$port"

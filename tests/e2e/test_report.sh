@@ -2,7 +2,7 @@
 # The presence profile: `aanwezig report` and the leader's report page.
 # Hostile texts come out inert; small groups are never shown by name.
 . "$(dirname "$0")/lib.sh"
-DB=$T/p.db
+DB=$(db_target p)
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 
 A init >/dev/null

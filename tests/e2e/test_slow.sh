@@ -2,7 +2,7 @@
 # Slow clients (slowloris-style trickling headers and bodies) do not starve
 # others; oversized headers are refused cleanly.
 . "$(dirname "$0")/lib.sh"
-DB=$T/s.db
+DB=$(db_target s)
 "$AANWEZIG_BIN" --db "$DB" init >/dev/null
 "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
 pid=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rules on the source that the compiler can't check: every HTML format goes
-# through the escaping printf with known conversions only, and every UI
-# text has its Dutch translation.
+# through the escaping printf with known conversions only, every UI text
+# has its Dutch translation, and SQL lives only in the store's backends.
 . "$(dirname "$0")/lib.sh"
 
 test_case "HTML formats use only escaping conversions"
@@ -74,5 +74,14 @@ PY
 )
 [ -z "$out" ] || _bad "$out"
 msgfmt --check-format -o /dev/null "$REPO/po/nl.po" 2>/dev/null || _bad "po/nl.po does not compile"
+
+test_case "SQL is written only in the store's backends (sqlite.c, pg.c)"
+sql_re='"[^"]*\b(SELECT .* FROM|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE (TABLE|INDEX|VIEW)|ALTER TABLE|DROP TABLE)\b'
+sql=$(grep -rnE "$sql_re" "$REPO/src" --include='*.c' --include='*.h' \
+      | grep -v -e '/src/store/sqlite\.c:' -e '/src/store/pg\.c:')
+[ -z "$sql" ] || _bad "SQL outside the backends: $sql"
+# The rule can fail: SQL put elsewhere is found.
+printf 'static const char x[] = "SELECT id FROM rounds WHERE id = ?";\n' > "$T/probe.c"
+grep -qE "$sql_re" "$T/probe.c" || _bad "the rule misses a SELECT"
 
 finish

@@ -4,7 +4,7 @@
 # must be 22 base64url characters, and only its hash is looked up); the
 # query and form parameters are tested here.
 . "$(dirname "$0")/lib.sh"
-DB=$T/q.db
+DB=$(db_target q)
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 if ! command -v sqlmap >/dev/null; then
   test_case "sqlmap is installed"

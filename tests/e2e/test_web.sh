@@ -3,7 +3,7 @@
 # in across pages, leaves and resumes, submits; hostile input is refused
 # and stores nothing.
 . "$(dirname "$0")/lib.sh"
-DB=$T/w.db
+DB=$(db_target w)
 A() { "$AANWEZIG_BIN" --db "$DB" "$@"; }
 
 A init >/dev/null
@@ -11,6 +11,7 @@ A leader add --name "Marieke <b>van</b> Dalen" --email m@example.org --organisat
 A round new --leader 1 --closes 2099-12-31 >/dev/null
 A rater add --round 1 --name "Henk" --email h@example.org --group bestuur
 A rater add --round 1 --name "Els" --email e@example.org --group mt
+A rater add --round 1 --name "Jane" --email j@example.org --group mt --language en
 A round new --leader 1 >/dev/null
 A rater add --round 2 --name "Draft" --email d@example.org --group mt
 A round open 1 >/dev/null
@@ -18,6 +19,7 @@ links=$(A round links 1)
 tok_self=$(printf '%s\n' "$links" | grep '(leader)' | sed 's#.*/r/##')
 tok_henk=$(printf '%s\n' "$links" | grep -F ' Henk ' | sed 's#.*/r/##')
 tok_els=$(printf '%s\n' "$links" | grep -F ' Els ' | sed 's#.*/r/##')
+tok_jane=$(printf '%s\n' "$links" | grep -F ' Jane ' | sed 's#.*/r/##')
 tok_draft=$(A round links 2 | grep -F ' Draft ' | sed 's#.*/r/##')
 
 "$AANWEZIG_BIN" --db "$DB" serve --listen 127.0.0.1:0 > serve.out 2> serve.err &
@@ -92,8 +94,8 @@ expect_eq "$(items_of | wc -l)" "4"
 post "/r/$tok_henk" "csrf=$csrf&step=1&go=next$(answers_for 4)&o_aanwezig=Bij+de+wijkavond."
 expect_eq "$code" "303"
 printf '%s' "$hdr" | grep -q "Location: /r/$tok_henk?p=2" || _bad "redirect: $hdr"
-expect_eq "$(sqlite3 "$DB" "select count(*) from drafts")" "1"
-expect_eq "$(sqlite3 "$DB" "select state from invitations where name = 'Henk'")" "draft"
+expect_eq "$(db_sql "$DB" "select count(*) from drafts")" "1"
+expect_eq "$(db_sql "$DB" "select state from invitations where name = 'Henk'")" "draft"
 
 test_case "a page with unanswered items is shown again with errors tied to the fields"
 get "/r/$tok_henk?p=2"
@@ -124,18 +126,18 @@ has "&lt;script&gt;alert(1)&lt;/script&gt;"
 hasnt "<script>alert"
 post "/r/$tok_henk" "csrf=$csrf&step=4&go=submit"
 expect_eq "$code" "303"
-expect_eq "$(sqlite3 "$DB" "select count(*) from responses")" "1"
-expect_eq "$(sqlite3 "$DB" "select count(*) from drafts")" "0"
-expect_eq "$(sqlite3 "$DB" "select state from invitations where name = 'Henk'")" "submitted"
+expect_eq "$(db_sql "$DB" "select count(*) from responses")" "1"
+expect_eq "$(db_sql "$DB" "select count(*) from drafts")" "0"
+expect_eq "$(db_sql "$DB" "select state from invitations where name = 'Henk'")" "submitted"
 
 test_case "the answers are stored exactly"
-expect_eq "$(sqlite3 "$DB" "select score from answers where item_id = 'OMG1'")" "4"
-expect_eq "$(sqlite3 "$DB" "select score from answers where item_id = 'DRV1'")" "5"
-expect_eq "$(sqlite3 "$DB" "select score from answers where item_id = 'REG-BV-A'")" "2"
-expect_eq "$(sqlite3 "$DB" "select count(*) from answers where score is null")" "28"
-expect_eq "$(sqlite3 "$DB" "select count(*) from answers")" "37"
-expect_eq "$(sqlite3 "$DB" "select body from open_answers where question_id = 'staat_voor'")" "<script>alert(1)</script>"
-expect_eq "$(sqlite3 "$DB" "select body from open_answers where question_id = 'mist'")" '=HYPERLINK("x")'
+expect_eq "$(db_sql "$DB" "select score from answers where item_id = 'OMG1'")" "4"
+expect_eq "$(db_sql "$DB" "select score from answers where item_id = 'DRV1'")" "5"
+expect_eq "$(db_sql "$DB" "select score from answers where item_id = 'REG-BV-A'")" "2"
+expect_eq "$(db_sql "$DB" "select count(*) from answers where score is null")" "28"
+expect_eq "$(db_sql "$DB" "select count(*) from answers")" "37"
+expect_eq "$(db_sql "$DB" "select body from open_answers where question_id = 'staat_voor'")" "<script>alert(1)</script>"
+expect_eq "$(db_sql "$DB" "select body from open_answers where question_id = 'mist'")" '=HYPERLINK("x")'
 
 test_case "after sending, the link says the answers are in and refuses changes"
 get "/r/$tok_henk"
@@ -144,7 +146,7 @@ has "uw antwoorden zijn binnen"
 hasnt 'name="csrf"'
 post "/r/$tok_henk" "csrf=$csrf&step=1&go=next&a_OMG1=1"
 has "uw antwoorden zijn binnen"
-expect_eq "$(sqlite3 "$DB" "select score from answers where item_id = 'OMG1'")" "4"
+expect_eq "$(db_sql "$DB" "select score from answers where item_id = 'OMG1'")" "4"
 
 test_case "a missing or wrong CSRF token is refused and saves nothing"
 get "/r/$tok_els?p=1"
@@ -152,7 +154,7 @@ post "/r/$tok_els" "step=1&go=next&a_OMG1=2"
 expect_eq "$code" "403"
 post "/r/$tok_els" "csrf=$csrf&step=1&go=next&a_OMG1=2"
 expect_eq "$code" "403"
-expect_eq "$(sqlite3 "$DB" "select count(*) from drafts")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from drafts")" "0"
 
 test_case "hostile bodies are refused cleanly"
 get "/r/$tok_els?p=1"
@@ -174,13 +176,13 @@ long=$(head -c 5000 /dev/zero | tr '\0' b)
 post "/r/$tok_els" "csrf=$c2&step=1&go=next$(answers_for 3)&o_aanwezig=$long"
 expect_eq "$code" "422"
 has "te lang"
-expect_eq "$(sqlite3 "$DB" "select count(*) from drafts where body like '%bbbbb%'")" "0"
-expect_eq "$(sqlite3 "$DB" "select count(*) from responses")" "1"
+expect_eq "$(db_sql "$DB" "select count(*) from drafts where body like '%bbbbb%'")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from responses")" "1"
 
 test_case "undeclared parameters are dropped"
 post "/r/$tok_els" "csrf=$c2&step=1&go=back&evil=1&a_NOTANITEM=3"
 expect_eq "$code" "303"
-expect_eq "$(sqlite3 "$DB" "select count(*) from drafts where body like '%NOTANITEM%'")" "0"
+expect_eq "$(db_sql "$DB" "select count(*) from drafts where body like '%NOTANITEM%'")" "0"
 
 test_case "the leader's own link shows the self wording and the leader's questions"
 get "/r/$tok_self?p=1"
@@ -201,6 +203,17 @@ has "Feedback for"
 get "/r/$tok_els" -H 'Accept-Language: en-GB,en;q=0.9'
 has "Feedback for"
 get "/r/$tok_els" -H 'Accept-Language: nl-NL,nl;q=0.9,en;q=0.5'
+has "Feedback voor"
+
+test_case "an invitee's link opens in the invitation's language unless they choose another"
+get "/r/$tok_jane" -H 'Accept-Language: nl-NL,nl;q=0.9'
+has '<html lang="en"'
+has "Feedback for"
+get "/r/$tok_jane" -H 'Cookie: lang=nl'
+has "Feedback voor"
+get "/r/$tok_jane?lang=nl"
+has "Feedback voor"
+get "/r/$tok_els"
 has "Feedback voor"
 
 test_case "a round that is not open yet, or closed, says so"

@@ -1,5 +1,6 @@
 /* test_access.c — who may use which round (src/core/access.c) and the
- * leader's list (src/core/nominate.c), on a real SQLite database.
+ * leader's list (src/core/nominate.c), on a real database (SQLite, or
+ * PostgreSQL in the second pass of tests/run.sh: test_db_target).
  *
  * The matrix test runs every use for every kind of actor against a round
  * of their own and one of someone else, and checks each answer and that
@@ -12,7 +13,7 @@
 #include "../../src/core/core.h"
 
 struct fix {
-	char dir[64], db[96];
+	char dir[64], db[512], key[96];   /* db: a SQLite file or a PostgreSQL database */
 	struct core c;
 	struct arena *a;
 	int64_t leader1, leader2, round1, round2;
@@ -43,9 +44,10 @@ static int setup(void **state)
 	assert_int_equal(token_init(), 0);
 	strcpy(f->dir, "/tmp/aanwezig-access-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
-	assert_int_equal(core_init(f->db, NULL, &e), AZ_OK);
-	assert_int_equal(core_open(&f->c, f->db, NULL, "http://localhost:8080", &e), AZ_OK);
+	test_db_target(f->db, sizeof f->db, f->dir, "access");
+	snprintf(f->key, sizeof f->key, "%s/t.key", f->dir);
+	assert_int_equal(core_init(f->db, f->key, &e), AZ_OK);
+	assert_int_equal(core_open(&f->c, f->db, f->key, "http://localhost:8080", &e), AZ_OK);
 	f->a = arena_new();
 	assert_int_equal(core_leader_add(&f->c, "Marieke", "m@example.org", "Dijkwaard", "nl", &f->leader1, &e), AZ_OK);
 	assert_int_equal(core_leader_add(&f->c, "Pieter", "p@example.org", "Zandveen", "nl", &f->leader2, &e), AZ_OK);
@@ -71,6 +73,7 @@ static int teardown(void **state)
 
 	arena_free(f->a);
 	core_close(&f->c);
+	test_db_drop(f->db);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);

@@ -160,7 +160,8 @@ static void hashing_verifies_and_flags_old_limits(void **state)
 
 struct fx {
 	char dir[64];
-	char db[96];
+	char db[512];              /* a SQLite file, or a PostgreSQL database (test_db_target) */
+	char key[96];
 	struct core c;
 	struct arena *a;
 	int64_t admin, coach;
@@ -174,9 +175,10 @@ static int setup(void **state)
 
 	strcpy(f->dir, "/tmp/aanwezig-account-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/a.db", f->dir);
-	assert_int_equal(core_init(f->db, NULL, &e), AZ_OK);
-	assert_int_equal(core_open(&f->c, f->db, NULL, "https://aanwezig.example", &e), AZ_OK);
+	test_db_target(f->db, sizeof f->db, f->dir, "a");
+	snprintf(f->key, sizeof f->key, "%s/a.key", f->dir);
+	assert_int_equal(core_init(f->db, f->key, &e), AZ_OK);
+	assert_int_equal(core_open(&f->c, f->db, f->key, "https://aanwezig.example", &e), AZ_OK);
 	assert_non_null(f->a = arena_new());
 	assert_int_equal(core_user_add(&f->c, &core_cli_actor, "Beheer@Dijkwaard.nl", "Bea Beheer", ROLE_ADMIN, 0,
 				       PW, "nl", &f->admin, &e), AZ_OK);
@@ -195,6 +197,7 @@ static int teardown(void **state)
 
 	arena_free(f->a);
 	core_close(&f->c);
+	test_db_drop(f->db);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);
@@ -274,7 +277,7 @@ static void failures_are_limited_per_address_in_the_store(void **state)
 	/* Another process sees the same count: it is in the database. */
 	{
 		struct core other;
-		assert_int_equal(core_open(&other, f->db, NULL, "https://aanwezig.example", &e), AZ_OK);
+		assert_int_equal(core_open(&other, f->db, f->key, "https://aanwezig.example", &e), AZ_OK);
 		assert_int_equal(core_login_password(&other, f->a, &ci, "beheer@dijkwaard.nl", PW, &l, &e), AZ_ELIMIT);
 		core_close(&other);
 	}
@@ -512,5 +515,5 @@ int main(void)
 
 	if (token_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name(test_on_pg() ? "account on PostgreSQL" : "account on SQLite", tests, NULL, NULL);
 }

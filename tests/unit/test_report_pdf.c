@@ -41,7 +41,8 @@ static const int last_year[] = {2, 2, 2, 2, 2, 2};
 
 struct fix {
 	char dir[64];
-	char db[96];
+	char db[512];              /* a SQLite file, or a PostgreSQL database (test_db_target) */
+	char key[96];
 	struct core c;
 	struct arena *a;
 	int64_t round;              /* this year's round of the first leader */
@@ -240,9 +241,10 @@ static int group_setup(void **state)
 	assert_int_equal(token_init(), 0);
 	strcpy(f->dir, "/tmp/aanwezig-pdf-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/t.db", f->dir);
-	assert_int_equal(core_init(f->db, NULL, &e), AZ_OK);
-	assert_int_equal(core_open(&f->c, f->db, NULL, "http://localhost:8080", &e), AZ_OK);
+	test_db_target(f->db, sizeof f->db, f->dir, "t");
+	snprintf(f->key, sizeof f->key, "%s/t.key", f->dir);
+	assert_int_equal(core_init(f->db, f->key, &e), AZ_OK);
+	assert_int_equal(core_open(&f->c, f->db, f->key, "http://localhost:8080", &e), AZ_OK);
 	f->a = arena_new();
 	assert_int_equal(core_leader_add(&f->c, LEADER, "mies@example.org",
 					 "Gemeente =SUM(A1) & Zn.", "nl", &leader, &e), AZ_OK);
@@ -286,6 +288,7 @@ static int group_teardown(void **state)
 	char cmd[128];
 
 	core_close(&f->c);
+	test_db_drop(f->db);
 	arena_free(f->a);
 	buf_reset(&f->pdf_nl);
 	free(f->text_nl);
@@ -483,5 +486,6 @@ int main(void)
 		cmocka_unit_test(a_report_of_40_raters_is_drawn_quickly),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name(test_on_pg() ? "report_pdf on PostgreSQL" : "report_pdf on SQLite", tests,
+					   group_setup, group_teardown);
 }

@@ -1,7 +1,8 @@
-/* test_store.c — the SQLite store: migrations, all-or-nothing writes, the
+/* test_store.c — the store: migrations, all-or-nothing writes, the
  * detach-on-submit rule, token hashing and concurrent writers; since
  * version 4 accounts, sessions, login links, rate limits, shares, the
- * outbox, the audit log and erasure. */
+ * outbox, the audit log and erasure. Runs on SQLite, and on PostgreSQL
+ * when AANWEZIG_TEST_PG is set (tests/run.sh does both). */
 #include "testutil.h"
 
 #include <pthread.h>
@@ -17,7 +18,7 @@
  * (draft) on the default instrument. */
 struct fix {
 	char dir[64];
-	char path[96];
+	char path[512];            /* the --db target: a file, or a PostgreSQL database */
 	struct store *st;
 	struct arena *a;
 	int64_t leader, round;
@@ -54,7 +55,7 @@ static int setup(void **state)
 	assert_int_equal(token_init(), 0);
 	strcpy(f->dir, "/tmp/aanwezig-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	test_db_target(f->path, sizeof f->path, f->dir, "t");
 	assert_int_equal(store_open(f->path, STORE_CREATE, &f->st, &e), AZ_OK);
 	f->a = arena_new();
 	l.name = "Leider";
@@ -83,10 +84,17 @@ static int teardown(void **state)
 
 	store_close(f->st);
 	arena_free(f->a);
+	test_db_drop(f->path);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);
 	return 0;
+}
+
+/* The newest schema version of the backend under test. */
+static int latest(void)
+{
+	return test_on_pg() ? store_pg_latest() : store_sqlite_latest();
 }
 
 static void migrations_are_applied_once_and_recorded(void **state)
@@ -96,12 +104,12 @@ static void migrations_are_applied_once_and_recorded(void **state)
 	int v = -1;
 
 	assert_int_equal(f->st->ops->schema_version(f->st, &v, &e), AZ_OK);
-	assert_int_equal(v, store_sqlite_latest());
+	assert_int_equal(v, latest());
 	store_close(f->st);
 	/* Opening again applies nothing and keeps the data. */
 	assert_int_equal(store_open(f->path, STORE_EXISTING, &f->st, &e), AZ_OK);
 	assert_int_equal(f->st->ops->schema_version(f->st, &v, &e), AZ_OK);
-	assert_int_equal(v, store_sqlite_latest());
+	assert_int_equal(v, latest());
 	{
 		struct leader *l;
 		size_t n;
@@ -116,13 +124,113 @@ static void a_missing_database_is_not_created_by_accident(void **state)
 	struct fix *f = *state;
 	struct store *st = NULL;
 	struct err e = {0};
-	char path[128];
+	char path[512];
 
-	snprintf(path, sizeof path, "%s/none.db", f->dir);
+	if (test_on_pg())
+		snprintf(path, sizeof path, "%s dbname=az_none_%ld", getenv("AANWEZIG_TEST_PG"), (long)getpid());
+	else
+		snprintf(path, sizeof path, "%s/none.db", f->dir);
 	assert_int_equal(store_open(path, STORE_EXISTING, &st, &e), AZ_ENOTFOUND);
 	assert_null(st);
 	assert_contains(e.msg, "does not exist");
-	assert_int_equal(access(path, F_OK), -1);
+	if (!test_on_pg())
+		assert_int_equal(access(path, F_OK), -1);
+	/* An empty database is not initialised by accident either. */
+	if (test_on_pg()) {
+		test_db_target(path, sizeof path, f->dir, "empty");
+	} else {
+		snprintf(path, sizeof path, "%s/empty.db", f->dir);
+		test_db_exec(path, "");
+	}
+	assert_int_equal(store_open(path, STORE_EXISTING, &st, &e), AZ_ENOTFOUND);
+	assert_null(st);
+	assert_contains(e.msg, "aanwezig init");
+	test_db_drop(path);
+}
+
+static void a_newer_schema_is_refused(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = NULL;
+	struct err e = {0};
+
+	store_close(f->st);
+	test_db_exec(f->path, "INSERT INTO schema_migrations (version, applied_at) VALUES (99, '2099-01-01')");
+	assert_int_equal(store_open(f->path, STORE_EXISTING, &st, &e), AZ_ESCHEMA);
+	assert_null(st);
+	assert_contains(e.msg, "newer than this program knows");
+	/* Reopened for teardown: the fixture's store must be valid. */
+	test_db_exec(f->path, "DELETE FROM schema_migrations WHERE version = 99");
+	assert_int_equal(store_open(f->path, STORE_EXISTING, &f->st, &e), AZ_OK);
+}
+
+static void someone_elses_database_is_left_alone(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = NULL;
+	struct err e = {0};
+	char path[512];
+
+	test_db_target(path, sizeof path, f->dir, "other");
+	test_db_exec(path, "CREATE TABLE t (x INTEGER)");
+	assert_int_equal(store_open(path, STORE_CREATE, &st, &e), AZ_ESCHEMA);
+	assert_null(st);
+	assert_contains(e.msg, "not one of aanwezig");
+	test_db_drop(path);
+}
+
+static void a_bad_connection_string_says_which_part(void **state)
+{
+	struct store *st = NULL;
+	struct err e = {0};
+
+	(void)state;
+	assert_true(store_target_is_pg("postgresql://db.example.org/aanwezig"));
+	assert_true(store_target_is_pg("host=/run/postgresql dbname=aanwezig"));
+	assert_false(store_target_is_pg("aanwezig.db"));
+	assert_false(store_target_is_pg("./a=b.db"));
+	assert_int_equal(store_open("hots=localhost dbname=x", STORE_EXISTING, &st, &e), AZ_EINVAL);
+	assert_contains(e.msg, "hots");
+	assert_int_equal(store_open("postgresql://h/x?sslmod=require", STORE_EXISTING, &st, &e), AZ_EINVAL);
+	assert_contains(e.msg, "sslmod");
+	assert_int_equal(store_open("dbname='x", STORE_EXISTING, &st, &e), AZ_EINVAL);
+	assert_null(st);
+}
+
+static void an_unreachable_server_is_named(void **state)
+{
+	struct store *st = NULL;
+	struct err e = {0};
+
+	(void)state;
+	assert_int_equal(store_open("host=/nonexistent/aanwezig port=5999 dbname=x", STORE_EXISTING, &st, &e),
+			 AZ_EUNAVAIL);
+	assert_null(st);
+	assert_contains(e.msg, "/nonexistent/aanwezig");
+	assert_contains(e.msg, "5999");
+}
+
+/* PostgreSQL only: the server ends every session of the database (as on
+ * a restart); the store notices the dead connections and reconnects. */
+static void lost_connections_are_replaced(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct leader *l;
+	size_t n;
+	char sql[256];
+
+	if (!test_on_pg()) {
+		skip();
+		return;
+	}
+	assert_int_equal(f->st->ops->leader_list(f->st, f->a, &l, &n, &e), AZ_OK);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+		 " WHERE datname = '%s'", strstr(f->path, "dbname=") + 7);
+	test_pg_admin(sql);
+	usleep(100 * 1000);
+	assert_int_equal(f->st->ops->leader_list(f->st, f->a, &l, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
 }
 
 static void a_round_is_frozen_to_its_instrument_text(void **state)
@@ -409,29 +517,14 @@ static void concurrent_submissions_are_stored_once_each(void **state)
 /* A number from the database through a connection of its own. */
 static int64_t db_int(struct fix *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return test_db_int(f->path, sql);
 }
 
-/* The result code of a statement run through a connection of its own. */
-static int db_exec(struct fix *f, const char *sql)
+/* 1 when the database refuses a statement run through a connection of
+ * its own. */
+static int db_refuses(struct fix *f, const char *sql)
 {
-	sqlite3 *db;
-	int rc;
-
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
+	return test_db_run(f->path, sql, NULL, NULL, 0) != 0;
 }
 
 static int64_t add_user(struct fix *f, const char *email, int role, int64_t leader)
@@ -481,6 +574,10 @@ static void a_version_2_database_migrates_to_the_latest(void **state)
 	size_t n;
 	int v;
 
+	if (test_on_pg()) {
+		skip();   /* the fixture is a SQLite file of schema 2 */
+		return;
+	}
 	snprintf(path, sizeof path, "%s/old.db", f->dir);
 	snprintf(cmd, sizeof cmd, "cp tests/data/migrate/schema2.sqlite %s", path);
 	assert_int_equal(system(cmd), 0);
@@ -937,9 +1034,10 @@ static void the_audit_log_is_append_only(void **state)
 	assert_int_equal(list[0].at, 100);
 	assert_string_equal(list[0].object, "round 1");
 	assert_null(list[0].detail);
-	assert_int_equal(db_exec(f, "DELETE FROM audit"), SQLITE_CONSTRAINT);
-	assert_int_equal(db_exec(f, "UPDATE audit SET action = 'x'"), SQLITE_CONSTRAINT);
-	assert_int_equal(db_exec(f, "UPDATE audit SET actor = 'someone'"), SQLITE_CONSTRAINT);
+	assert_true(db_refuses(f, "DELETE FROM audit"));
+	assert_true(db_refuses(f, "UPDATE audit SET action = 'x'"));
+	assert_true(db_refuses(f, "UPDATE audit SET actor = 'someone'"));
+	assert_false(db_refuses(f, "UPDATE audit SET actor = actor WHERE id = 0"));
 	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit WHERE action = 'login'"), 2);
 }
 
@@ -981,29 +1079,53 @@ static void raters_of_rounds_closed_long_enough_are_erased(void **state)
 }
 
 /* Rows anywhere that hold text with needle, through the database's own
- * list of tables. */
+ * list of tables: cells holding it on SQLite, rows on PostgreSQL (each
+ * row as text); only "none" and "some" are compared. */
 static int64_t rows_mentioning(struct fix *f, const char *needle)
 {
-	sqlite3 *db;
-	sqlite3_stmt *tabs, *st;
 	int64_t hits = 0;
 
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1,
-					    &tabs, NULL), SQLITE_OK);
-	while (sqlite3_step(tabs) == SQLITE_ROW) {
-		char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", (const char *)sqlite3_column_text(tabs, 0));
-		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			for (int i = 0; i < sqlite3_column_count(st); i++)
-				if (sqlite3_column_type(st, i) == SQLITE_TEXT &&
-				    strstr((const char *)sqlite3_column_text(st, i), needle) != NULL)
-					hits++;
-		sqlite3_finalize(st);
-		sqlite3_free(sql);
+	if (test_on_pg()) {
+		PGconn *db = PQconnectdb(f->path);
+		PGresult *tabs = PQexec(db, "SELECT quote_ident(tablename) FROM pg_tables"
+					" WHERE schemaname = current_schema()");
+		assert_int_equal(PQresultStatus(tabs), PGRES_TUPLES_OK);
+		for (int i = 0; i < PQntuples(tabs); i++) {
+			const char *vals[1] = {needle};
+			char sql[200];
+			PGresult *res;
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s t WHERE strpos(t::text, $1) > 0",
+				 PQgetvalue(tabs, i, 0));
+			res = PQexecParams(db, sql, 1, NULL, vals, NULL, NULL, 0);
+			assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+			hits += strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+			PQclear(res);
+		}
+		PQclear(tabs);
+		PQfinish(db);
+		return hits;
 	}
-	sqlite3_finalize(tabs);
-	sqlite3_close(db);
+	{
+		sqlite3 *db;
+		sqlite3_stmt *tabs, *st;
+
+		assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1,
+						    &tabs, NULL), SQLITE_OK);
+		while (sqlite3_step(tabs) == SQLITE_ROW) {
+			char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"", (const char *)sqlite3_column_text(tabs, 0));
+			assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+			while (sqlite3_step(st) == SQLITE_ROW)
+				for (int i = 0; i < sqlite3_column_count(st); i++)
+					if (sqlite3_column_type(st, i) == SQLITE_TEXT &&
+					    strstr((const char *)sqlite3_column_text(st, i), needle) != NULL)
+						hits++;
+			sqlite3_finalize(st);
+			sqlite3_free(sql);
+		}
+		sqlite3_finalize(tabs);
+		sqlite3_close(db);
+	}
 	return hits;
 }
 
@@ -1098,6 +1220,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_are_applied_once_and_recorded, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_missing_database_is_not_created_by_accident, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(someone_elses_database_is_left_alone, setup, teardown),
+		cmocka_unit_test(a_bad_connection_string_says_which_part),
+		cmocka_unit_test(an_unreachable_server_is_named),
+		cmocka_unit_test_setup_teardown(lost_connections_are_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_round_is_frozen_to_its_instrument_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(invitations_are_added_all_or_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_token_hash_finds_an_invitation, setup, teardown),
@@ -1124,5 +1251,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(raters_of_rounds_closed_long_enough_are_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_erased_leader_leaves_nothing_behind, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	return cmocka_run_group_tests_name(test_on_pg() ? "store on PostgreSQL" : "store on SQLite", tests, NULL, NULL);
 }

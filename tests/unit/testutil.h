@@ -21,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
 
 /* Fail the test unless needle occurs in haystack; the message shows both
  * and the failure points at the caller's line. */
@@ -138,6 +142,152 @@ static inline const char *test_mini_instrument(void)
 	/* 37 */ "    {\"id\": \"mt\", \"label\": {\"nl\": \"Managementteam\", \"en\": \"Management team\"}, \"threshold\": 3}\n"
 	/* 38 */ "  ]\n"
 	/* 39 */ "}\n";
+}
+
+/* ---- Databases: one test, two backends ----
+ *
+ * AANWEZIG_TEST_PG, when set, is a libpq connection string (without
+ * dbname) to a throw-away PostgreSQL server (tests/pg/pg.sh); tests/run.sh
+ * runs the suite once without it (SQLite) and once with it. */
+
+/* 1 when the tests run on PostgreSQL. */
+static inline int test_on_pg(void)
+{
+	const char *pg = getenv("AANWEZIG_TEST_PG");
+
+	return pg != NULL && pg[0] != '\0';
+}
+
+/* Run sql (no values) on the server's maintenance database. */
+static inline void test_pg_admin(const char *sql)
+{
+	char conninfo[512];
+	PGconn *db;
+	PGresult *res;
+
+	snprintf(conninfo, sizeof conninfo, "%s dbname=postgres", getenv("AANWEZIG_TEST_PG"));
+	db = PQconnectdb(conninfo);
+	if (PQstatus(db) != CONNECTION_OK) {
+		print_error("cannot reach the test PostgreSQL server: %s\n", PQerrorMessage(db));
+		PQfinish(db);
+		fail();
+	}
+	res = PQexec(db, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		print_error("%s: %s\n", sql, PQerrorMessage(db));
+		PQclear(res);
+		PQfinish(db);
+		fail();
+	}
+	PQclear(res);
+	PQfinish(db);
+}
+
+/* The --db target (into out[n]) for a fresh database named name: the file
+ * dir/name.db, or on PostgreSQL a new, empty database (created here, as
+ * an operator would before `aanwezig init`). */
+static inline void test_db_target(char *out, size_t n, const char *dir, const char *name)
+{
+	static int seq;
+	char db[64], sql[128];
+
+	if (!test_on_pg()) {
+		snprintf(out, n, "%s/%s.db", dir, name);
+		return;
+	}
+	snprintf(db, sizeof db, "az_%s_%ld_%d", name, (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+	test_pg_admin(sql);
+	snprintf(out, n, "%s dbname=%s", getenv("AANWEZIG_TEST_PG"), db);
+}
+
+/* Remove a database test_db_target made (a file goes with its folder). */
+static inline void test_db_drop(const char *target)
+{
+	const char *name = strstr(target, "dbname=");
+	char sql[128];
+
+	if (!test_on_pg() || name == NULL)
+		return;
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name + 7);
+	test_pg_admin(sql);
+}
+
+/* Run sql (no values; test fixtures only) directly on a target, behind the
+ * store's back, through a connection of its own: to fake a newer schema,
+ * to look at what is stored, or to check what the schema refuses.
+ * Returns 0 when it ran; otherwise the backend's message is in why[n]
+ * (why may be NULL). The first column of the first row, if any, goes to
+ * *first (first may be NULL; -1 when there is no row or it is NULL). */
+static inline int test_db_run(const char *target, const char *sql, int64_t *first, char *why, size_t n)
+{
+	int failed;
+
+	if (first != NULL)
+		*first = -1;
+	if (test_on_pg()) {
+		PGconn *db = PQconnectdb(target);
+		PGresult *res = PQexec(db, sql);
+		ExecStatusType st = PQresultStatus(res);
+		failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+		if (failed && why != NULL)
+			snprintf(why, n, "%s", PQerrorMessage(db));
+		if (!failed && first != NULL && PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+			*first = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		PQfinish(db);
+	} else {
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+		const char *tail = sql;
+		failed = sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK;
+		/* Every statement of sql in turn; the first row of the last. */
+		while (!failed && tail != NULL && *tail != '\0') {
+			int rc;
+			sqlite3_finalize(st);
+			st = NULL;
+			if (sqlite3_prepare_v2(db, tail, -1, &st, &tail) != SQLITE_OK) {
+				failed = 1;
+				break;
+			}
+			if (st == NULL)
+				break;
+			for (int row = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; row++)
+				if (first != NULL && row == 0)
+					*first = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1
+						 : sqlite3_column_int64(st, 0);
+			failed = rc != SQLITE_DONE;
+		}
+		if (failed && why != NULL)
+			snprintf(why, n, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	return failed;
+}
+
+/* Run sql that must succeed (fails the test otherwise). */
+static inline void test_db_exec(const char *target, const char *sql)
+{
+	char why[512] = "";
+
+	if (test_db_run(target, sql, NULL, why, sizeof why) != 0) {
+		print_error("%s: %s\n", sql, why);
+		fail();
+	}
+}
+
+/* The first column of the first row of a query that must succeed. */
+static inline int64_t test_db_int(const char *target, const char *sql)
+{
+	char why[512] = "";
+	int64_t v;
+
+	if (test_db_run(target, sql, &v, why, sizeof why) != 0) {
+		print_error("%s: %s\n", sql, why);
+		fail();
+	}
+	return v;
 }
 
 #endif
