@@ -475,6 +475,10 @@ int core_leader_create(struct core *c, const struct actor *who, const char *name
 		       const char *organisation, const char *language, int account, int64_t *id,
 		       struct err *e);
 
+/* Every account, for administrators (in a). */
+int core_accounts(struct core *c, struct arena *a, const struct actor *who, struct user **out, size_t *n,
+		  struct err *e);
+
 /* A page of the audit log (administrators): up to limit entries older than
  * before_id (0: the newest), newest first. */
 int core_audit_page(struct core *c, struct arena *a, const struct actor *who, int64_t before_id,

@@ -118,3 +118,13 @@ int core_audit_page(struct core *c, struct arena *a, const struct actor *who, in
 		return err_set(e, AZ_EDENIED, "only an administrator reads the audit log");
 	return c->st->ops->audit_list(c->st, a, before_id, limit, out, n, e);
 }
+
+int core_accounts(struct core *c, struct arena *a, const struct actor *who, struct user **out, size_t *n,
+		  struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	if (!core_actor_is(c, who, ROLE_ADMIN))
+		return err_set(e, AZ_EDENIED, "only an administrator lists the accounts");
+	return c->st->ops->user_list(c->st, a, out, n, e);
+}

@@ -78,7 +78,7 @@ void page_logout_all_post(struct request *req, struct reply *res);
 void page_account_get(struct request *req, struct reply *res);
 void page_account_post(struct request *req, struct reply *res);
 
-/* The pages for accounts. Administrators (admin.c, admin_round.c): */
+/* The pages for accounts. Administrators (admin.c, admin_round.c, admin_account.c): */
 void page_admin_home(struct request *req, struct reply *res);
 void page_admin_leader_new(struct request *req, struct reply *res);
 void page_admin_leader_add(struct request *req, struct reply *res);
@@ -94,6 +94,8 @@ void page_admin_export(struct request *req, struct reply *res);
 void page_admin_outbox(struct request *req, struct reply *res);
 void page_admin_outbox_retry(struct request *req, struct reply *res);
 void page_admin_audit(struct request *req, struct reply *res);
+void page_admin_accounts(struct request *req, struct reply *res);
+void page_admin_account_add(struct request *req, struct reply *res);
 /* Leaders (leader.c): */
 void page_leader_home(struct request *req, struct reply *res);
 void page_leader_round(struct request *req, struct reply *res);

@@ -106,6 +106,9 @@ static const struct param_spec f_share[] = {
 static const struct param_spec f_env[] = {
 	{"csrf", 0, V_TOKEN, 64}, {"n_", 1, V_TEXT, 1000}, {"e_", 1, V_TEXT, 1000},
 	{"l_", 1, V_TEXT, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_user[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"name", 0, V_TEXT, 1000}, {"email", 0, V_TEXT, 1000},
+	{"role", 0, V_WORD, 8}, {NULL, 0, 0, 0}};
 static const struct param_spec f_remove[] = {
 	{"csrf", 0, V_TOKEN, 64}, {"inv", 0, V_ID, 18}, {NULL, 0, 0, 0}};
 
@@ -149,6 +152,8 @@ static const struct route routes[] = {
 	{HTTP_POST, "/admin/rounds/*/outbox", 0, page_admin_outbox_retry, q_lang, f_retry, A},
 	{HTTP_POST, "/admin/rounds/*/share", 0, page_share, q_lang, f_share, A},
 	{HTTP_GET, "/admin/audit", 0, page_admin_audit, q_audit, NULL, A},
+	{HTTP_GET, "/admin/accounts", 0, page_admin_accounts, q_staff, NULL, A},
+	{HTTP_POST, "/admin/accounts", 0, page_admin_account_add, q_lang, f_user, A},
 
 	{HTTP_GET, "/leader", 0, page_leader_home, q_staff, NULL, L},
 	{HTTP_GET, "/leader/rounds/*", 0, page_leader_round, q_staff, NULL, L},

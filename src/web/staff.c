@@ -78,6 +78,7 @@ static const struct {
 	{"shared", N_("The report is shared with the coach.")},
 	{"unshared", N_("The report is no longer shared with the coach.")},
 	{"retried", N_("The message will be sent again.")},
+	{"useradded", N_("The account has been added. They log in on the login page with a link sent to their e-mail address.")},
 };
 
 static void render_nav(struct request *req, struct reply *res)
@@ -88,6 +89,7 @@ static void render_nav(struct request *req, struct reply *res)
 	} items[] = {
 		{ROLE_ADMIN, "/admin", N_("Leaders and rounds")},
 		{ROLE_ADMIN, "/admin/leaders/new", N_("New leader")},
+		{ROLE_ADMIN, "/admin/accounts", N_("Accounts")},
 		{ROLE_ADMIN, "/admin/audit", N_("Audit log")},
 		{ROLE_LEADER, "/leader", N_("My rounds")},
 		{ROLE_COACH, "/coach", N_("Shared with me")},

@@ -256,7 +256,7 @@ test('the account pages in English, and the error state of "Waar ben ik?", have 
   const page = await ctx.newPage();
   await login(page, ADMIN);
   for (const p of ['/admin', '/admin/leaders/new', '/admin/leaders/1', '/admin/rounds/1',
-    '/admin/rounds/1/links', '/admin/rounds/1/outbox', '/admin/audit']) {
+    '/admin/rounds/1/links', '/admin/rounds/1/outbox', '/admin/accounts', '/admin/audit']) {
     const res = await page.goto(`${server.url}${p}`);
     assert.equal(res.status(), 200, p);
     await check(page, `en ${p}`, 'en');

@@ -380,6 +380,30 @@ expect_eq "$code" "403"
 get /leader/rounds/1 -b piet.jar
 expect_eq "$code" "200"
 
+test_case "an administrator adds a coach account in the browser; bad input and a taken address store nothing"
+csrf=$(token admin.jar /admin/accounts)
+has "coach@example.org"
+has "Coach"
+before=$(A user list | wc -l)
+post /admin/accounts "csrf=$csrf&name=&email=nope&role=coach" -b admin.jar
+expect_eq "$code" "422"
+has "Vul een naam in."
+has "Dit is geen e-mailadres"
+post /admin/accounts "csrf=$csrf&name=Cor&email=COACH%40example.org&role=coach" -b admin.jar
+expect_eq "$code" "422"
+has "Er bestaat al een account"
+post /admin/accounts "csrf=$csrf&name=Wim&email=w%40example.org&role=wizard" -b admin.jar
+expect_eq "$code" "400"
+expect_eq "$(A user list | wc -l)" "$before"
+post /admin/accounts "csrf=$csrf&name=Carla+Coach&email=carla%40example.org&role=coach" -b admin.jar
+expect_eq "$code" "303"
+A user list | grep "carla@example.org" | grep -q coach || _bad "no coach account: $(A user list)"
+get /admin/accounts -b lea.jar
+expect_eq "$code" "403"
+post /admin/accounts "csrf=$lcsrf&name=Sneaky&email=s%40example.org&role=admin" -b lea.jar
+expect_eq "$code" "403"
+expect_eq "$(A user list | wc -l)" "$((before + 1))"
+
 test_case "the audit log pages back"
 get /admin/audit -b admin.jar
 expect_eq "$code" "200"
