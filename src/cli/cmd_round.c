@@ -154,21 +154,32 @@ static int round_list(int argc, char **argv, struct cli *g)
 	return rc;
 }
 
-/* Progress per group; a group's answered count only once it has reached
- * its threshold, so that nobody can tell whether one person answered. */
-static void print_progress(const struct round_view *v)
+/* Progress per group under the rule of core_progress_of(): a group's
+ * answered count only once it has reached its threshold, and a total only
+ * when no group is hidden, so that nobody can tell whether one person
+ * answered, nor work a hidden count out by subtraction. */
+static int print_progress(struct arena *a, const struct round_view *v)
 {
+	struct round_progress p;
+
+	if (core_progress_of(a, v, &p) != AZ_OK)
+		return -1;
 	printf("%-14s %8s  %s\n", "group", "invited", "answered");
-	for (size_t i = 0; i < v->ncount; i++) {
-		const struct instr_group *grp = &v->ins->groups[i];
-		const struct group_count *gc = &v->counts[i];
-		if (grp->self)
-			printf("%-14s %8d  %s\n", grp->id, gc->invited, gc->submitted ? "yes" : "not yet");
-		else if (!grp->anonymous || gc->submitted >= grp->threshold)
-			printf("%-14s %8d  %d\n", grp->id, gc->invited, gc->submitted);
+	for (int i = 0; i < p.ngroup; i++) {
+		const struct group_progress *g = &p.groups[i];
+		const char *id = v->ins->groups[g->group].id;
+		if (g->self)
+			printf("%-14s %8d  %s\n", id, g->invited, p.self_done ? "yes" : "not yet");
+		else if (g->shown)
+			printf("%-14s %8d  %d\n", id, g->invited, g->submitted);
 		else
-			printf("%-14s %8d  fewer than %d\n", grp->id, gc->invited, grp->threshold);
+			printf("%-14s %8d  fewer than %d\n", id, g->invited, g->threshold);
 	}
+	if (p.submitted >= 0)
+		printf("%-14s %8d  %d\n", "total", p.invited, p.submitted);
+	else
+		printf("%-14s %8d  %s\n", "total", p.invited, "not shown while a group is below its threshold");
+	return 0;
 }
 
 static int round_show(int argc, char **argv, struct cli *g)
@@ -202,8 +213,12 @@ static int round_show(int argc, char **argv, struct cli *g)
 		printf("state        %s\n", round_state_name(v.round.state));
 		printf("opens        %s\n", v.round.opens_on ? v.round.opens_on : "-");
 		printf("closes       %s\n", v.round.closes_on ? v.round.closes_on : "-");
+		printf("list         %s%s\n", nomination_state_name(v.round.nomination),
+		       v.round.needs_approval ? " (needs approval)" : "");
+		printf("reminders    %s\n", v.round.reminders && v.round.reminders[0] ? v.round.reminders : "-");
 		printf("instrument   %s %s (%.12s)\n\n", v.stored.key, v.stored.version, v.stored.digest);
-		print_progress(&v);
+		if (print_progress(a, &v) != 0)
+			rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
 		round_view_reset(&v);
 	}
 	arena_free(a);

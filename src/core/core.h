@@ -239,6 +239,259 @@ extern const struct actor core_cli_actor;
 int core_audit(struct core *c, const struct actor *who, const char *action, const char *object,
 	       const char *detail, struct err *e);
 
+/* ---- Who may do what to a round (access.c) ---- */
+
+/* What an actor wants to do with a round. */
+enum round_use {
+	USE_VIEW,      /* its state, dates and progress: admin, its leader */
+	USE_LIST,      /* the leader's list of people to invite: admin, its leader, a shared coach */
+	USE_NOMINATE,  /* edit and hand in that list: admin, its leader */
+	USE_APPROVE,   /* approve a handed-in list: admin, a shared coach */
+	USE_RUN,       /* open and close it: admin, its leader */
+	USE_MANAGE,    /* settings, CSV import, links, outbox, release, export: admin */
+	USE_REPORT,    /* read the released report: its leader, a shared coach */
+	USE_SHARE      /* share the report with coaches: admin, its leader */
+};
+
+/* The name of a use for the audit log ("view", "report", ...). */
+const char *round_use_name(int use);
+
+/* May who do `use` with round round_id? AZ_OK and the round in *out (may
+ * be NULL); AZ_ENOTFOUND when there is no such round; AZ_EDENIED when the
+ * round is not theirs, recorded in the audit log as "access.denied". The
+ * account's role (and leader) are read from the store by who->user_id,
+ * so a role taken away counts at once. The command line (user_id 0 and no
+ * client address, as core_cli_actor) may do anything; someone on the web
+ * without an account nothing. Whether the round is in the right state is
+ * the caller's business. */
+int core_round_access(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+		      int use, struct round *out, struct err *e);
+/* The account of who into *out (strings in a). The command line gets
+ * id 0 and every role bit. AZ_EDENIED for someone without an account. */
+int core_actor_account(struct core *c, struct arena *a, const struct actor *who, struct user *out,
+		       struct err *e);
+/* 1 when who is an account of one of roles (enum user_role bits), or the
+ * command line; 0 otherwise, also when the store fails. */
+int core_actor_is(struct core *c, const struct actor *who, int roles);
+
+/* The round actions of the web, each checked, done and audited:
+ * open (USE_RUN; a list that needs approval must be approved, and a leader
+ * can only open a round whose list was handed in; core_round_open queues
+ * the invitations when the instance sends e-mail), close (USE_RUN),
+ * release (USE_MANAGE), and queue the invitations not queued yet, for
+ * people added later or after a failure (USE_MANAGE; *queued may be NULL). */
+int core_round_start(struct core *c, const struct actor *who, int64_t round_id, const char *closes_on,
+		     struct err *e);
+int core_round_stop(struct core *c, const struct actor *who, int64_t round_id, struct err *e);
+int core_round_publish(struct core *c, const struct actor *who, int64_t round_id, struct err *e);
+int core_round_requeue(struct core *c, const struct actor *who, int64_t round_id, size_t *queued,
+		       struct err *e);
+
+/* A new round for a leader with its settings (admin): the deadline
+ * (YYYY-MM-DD, required here), whether the list needs approval, and the
+ * reminder days ("7,2", "" for none; core_reminders_valid). */
+int core_round_create(struct core *c, const struct actor *who, int64_t leader_id, const char *closes_on,
+		      int needs_approval, const char *reminders, int64_t *id, struct err *e);
+
+/* Change a round's settings (USE_MANAGE; not once released). Audited. */
+int core_round_configure(struct core *c, const struct actor *who, int64_t round_id, int needs_approval,
+			 const char *reminders, struct err *e);
+/* Import raters from CSV as core_rater_import does (USE_MANAGE). Audited. */
+int core_round_import(struct core *c, const struct actor *who, int64_t round_id, const char *data, size_t n,
+		      size_t *count, struct err *e);
+/* Every personal link of a round (USE_MANAGE; audited as "round.links"). */
+int core_round_links_for(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+			 struct link **out, size_t *n, struct err *e);
+/* The leader's own questionnaire link (USE_VIEW; only a leader or admin). */
+int core_round_self_link(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+			 const char **url, struct err *e);
+/* The long CSV export (USE_MANAGE; audited as "round.export"). */
+int core_round_export(struct core *c, const struct actor *who, int64_t round_id, struct buf *out,
+		      struct err *e);
+/* The report of a released round (USE_REPORT; AZ_ESTATE before release). */
+int core_report_for(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+		    struct report *out, struct err *e);
+
+/* Share (shared 1) or stop sharing (0) a round's report with the coach
+ * account of coach_email (USE_SHARE). AZ_EINVAL when no coach has it. */
+int core_round_share(struct core *c, const struct actor *who, int64_t round_id, const char *coach_email,
+		     int shared, struct err *e);
+/* A round shared with a coach, and whose it is. */
+struct shared_round {
+	struct round round;
+	struct leader leader;
+};
+/* Rounds shared with the coach who (newest first), in a. */
+int core_coach_rounds(struct core *c, struct arena *a, const struct actor *who, struct shared_round **out,
+		      size_t *n, struct err *e);
+/* Every coach account, for choosing one, and the coaches round_id is
+ * shared with now (USE_SHARE of round_id). */
+int core_coaches(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+		 struct user **out, size_t *n, struct user **shared, size_t *nshared, struct err *e);
+
+/* The invitation messages of a round in the outbox (USE_MANAGE): their
+ * counts by state, and the messages newest first. Reminders are left out:
+ * who gets one is who has not answered yet. */
+int core_round_outbox(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+		      struct mail **out, size_t *n, struct outbox_counts *counts, struct err *e);
+/* Queue a failed invitation message of round_id again (USE_MANAGE). */
+int core_round_outbox_retry(struct core *c, const struct actor *who, int64_t round_id, int64_t mail_id,
+			    struct err *e);
+
+/* ---- The leader's list: "Waar ben ik?" (nominate.c) ---- */
+
+/* How a rater group's nominations stand against its threshold. */
+enum advice_flag {
+	ADVICE_OK,        /* at least the advised number */
+	ADVICE_AT_RISK,   /* at least the threshold, fewer than advised: likely to end below it */
+	ADVICE_HIDDEN,    /* fewer than the threshold: will not be shown on its own */
+	ADVICE_SKIPPED    /* an optional group nobody was named for */
+};
+
+/* The advice for one rater group (the leader's own group has none). */
+struct group_advice {
+	int group;         /* index into ins->groups */
+	int threshold;     /* fewest answers whose figures may be shown */
+	int advised;       /* invite about this many: twice the threshold, at
+			      least the instrument's invite minimum */
+	int most;          /* the instrument's invite maximum, or 0 */
+	int nominated;
+	int flag;          /* enum advice_flag */
+};
+
+/* The advice for every rater group of ins, in its order, given the number
+ * nominated per group index (nominated[ins->ngroup]); into out (room for
+ * ins->ngroup), returns how many. Pure. */
+int core_advice(const struct instrument *ins, const int *nominated, struct group_advice *out);
+
+/* One person on the list. */
+struct nominee {
+	int64_t id;
+	const char *group_id;
+	const char *name;
+	const char *email;
+	const char *language;   /* "nl", "en", or NULL: the leader's */
+};
+
+/* A round's list with its advice. */
+struct nomination {
+	struct round round;
+	struct leader leader;
+	const struct instrument *ins;     /* shared, valid until core_close */
+	struct nominee *people;           /* not revoked, the leader's own left out */
+	size_t npeople;
+	struct group_advice *advice;      /* per rater group */
+	size_t nadvice;
+	int editable;                     /* draft round and the list still open */
+};
+
+/* Load round_id's list (USE_LIST), in a. */
+int core_nomination_load(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+			 struct nomination *out, struct err *e);
+
+/* What a person to add is given. */
+struct nominee_in {
+	const char *group_id;
+	const char *name;
+	const char *email;
+	const char *language;   /* "nl", "en", or NULL/"": the leader's */
+};
+
+/* What is wrong with a nominee_in; the fronts turn it into a message. */
+enum nominee_problem {
+	NP_NONE,
+	NP_NAME_MISSING, NP_NAME_TOO_LONG, NP_NAME_INVALID,
+	NP_EMAIL_MISSING, NP_EMAIL_INVALID,
+	NP_GROUP, NP_LANGUAGE,
+	NP_TWICE,        /* the same e-mail twice in what was given */
+	NP_LISTED        /* the e-mail is on the list already */
+};
+
+/* Add people to round_id's list (USE_NOMINATE; the round a draft and the
+ * list open), all or none. problem[i] gets what is wrong with in[i];
+ * AZ_EINVAL when anything is, and then nothing is stored. */
+int core_nominees_add(struct core *c, const struct actor *who, int64_t round_id, const struct nominee_in *in,
+		      size_t n, int *problem, struct err *e);
+/* Take invitation id off the list (USE_NOMINATE, list open). */
+int core_nominee_remove(struct core *c, const struct actor *who, int64_t round_id, int64_t id,
+			struct err *e);
+/* Move the list: NOM_SUBMITTED (hand in, USE_NOMINATE, from open, not
+ * empty), NOM_APPROVED (USE_APPROVE, from submitted, when the round needs
+ * approval), NOM_OPEN (back for changes: from submitted by the leader or
+ * an approver, from approved by an admin). Audited. */
+int core_nomination_move(struct core *c, const struct actor *who, int64_t round_id, int to, struct err *e);
+
+/* ---- Progress without exposure (progress.c) ---- */
+
+/* One group's progress as it may be shown. */
+struct group_progress {
+	int group;         /* index into ins->groups */
+	int self;
+	int invited;       /* not revoked */
+	int shown;         /* submitted has reached the threshold (or nobody was invited) */
+	int submitted;     /* when shown; -1 otherwise */
+	int threshold;
+};
+
+/* A round's progress as it may be shown: per group of the instrument, and
+ * totals over the rater groups. The rule (docs/privacy.md): a group's
+ * number of answers only once it has reached the group's threshold; before
+ * that only "fewer than N"; the total of answers only when no group is
+ * hidden, so that no hidden number follows by subtraction. */
+struct round_progress {
+	struct group_progress *groups;   /* every group, in the instrument's order */
+	int ngroup;
+	int invited;       /* raters, the leader excluded */
+	int submitted;     /* raters, or -1 when a group is hidden */
+	int self_done;     /* the leader's own answers are in */
+	int groups_shown;  /* rater groups with invitations that are shown */
+	int groups_invited;/* rater groups with invitations */
+};
+
+/* The progress of v's counts under the rule, into out (p->groups in a). */
+int core_progress_of(struct arena *a, const struct round_view *v, struct round_progress *out);
+/* Load round_id (USE_VIEW) and its progress. */
+int core_progress(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
+		  struct round_view *v, struct round_progress *out, struct err *e);
+
+/* ---- Overviews for the web (overview.c) ---- */
+
+/* A round with its progress, for lists. */
+struct round_summary {
+	struct round_view view;
+	struct round_progress progress;
+};
+
+/* A leader with their rounds, oldest round first. */
+struct leader_summary {
+	struct leader leader;
+	struct round_summary *rounds;
+	size_t nround;
+	const char *account;     /* the e-mail of the leader's account, or NULL */
+};
+
+/* Leaders with their rounds and progress, in a: for an administrator every
+ * leader (or only leader_id when > 0), for a leader account only its own
+ * leader (leader_id must be 0 or its own). AZ_EDENIED otherwise. */
+int core_overview(struct core *c, struct arena *a, const struct actor *who, int64_t leader_id,
+		  struct leader_summary **out, size_t *n, struct err *e);
+
+/* Add a leader (administrators), and with account set also their leader
+ * account (login by a link sent by e-mail; the account's e-mail is the
+ * leader's). Audited. AZ_EDUP when the e-mail is taken by a leader or an
+ * account: then nothing is added. */
+int core_leader_create(struct core *c, const struct actor *who, const char *name, const char *email,
+		       const char *organisation, const char *language, int account, int64_t *id,
+		       struct err *e);
+
+/* Every account, for administrators (in a). */
+int core_accounts(struct core *c, struct arena *a, const struct actor *who, struct user **out, size_t *n,
+		  struct err *e);
+
+/* A page of the audit log (administrators): up to limit entries older than
+ * before_id (0: the newest), newest first. */
+int core_audit_page(struct core *c, struct arena *a, const struct actor *who, int64_t before_id,
+		    size_t limit, struct audit_entry **out, size_t *n, struct err *e);
 /* ---- Accounts, passwords, sessions (password.c, account.c) ----
  *
  * The constants follow NIST SP 800-63B-4 and OWASP ASVS 4.0 level 2;

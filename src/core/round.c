@@ -239,6 +239,13 @@ int core_round_open(struct core *c, int64_t id, const char *closes_on, struct er
 		goto out;
 	if ((rc = c->st->ops->round_get(c->st, a, id, &r, e)) != AZ_OK)
 		goto out;
+	/* The rule for every front: a list that needs approval is approved
+	 * before any invitation goes out. */
+	if (r.state == ROUND_DRAFT && r.needs_approval && r.nomination != NOM_APPROVED) {
+		rc = err_set(e, AZ_ESTATE, "round %lld needs its list of people to invite approved "
+			     "before it opens", (long long)id);
+		goto out;
+	}
 	date_today(today);
 	if (closes_on == NULL)
 		closes_on = r.closes_on;

@@ -9,6 +9,7 @@
 #define AZ_WEB_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../util/arena.h"
 #include "../util/buf.h"
@@ -68,6 +69,9 @@ struct reply {
 	struct http_param header[HTTP_MAX_HEADERS];
 };
 
+/* A record number (a route's '*' or a V_ID field) as an integer; 0 when s
+ * is NULL or not one. */
+int64_t http_id(const char *s);
 /* The value of a validated query or form field, or NULL. */
 const char *http_query(const struct request *req, const char *name);
 const char *http_form(const struct request *req, const char *name);

@@ -78,10 +78,40 @@ void page_logout_all_post(struct request *req, struct reply *res);
 /* account.c */
 void page_account_get(struct request *req, struct reply *res);
 void page_account_post(struct request *req, struct reply *res);
-/* landing.c: the start pages of each role, until their own pages come */
+
+/* The pages for accounts. Administrators (admin.c, admin_round.c, admin_account.c): */
 void page_admin_home(struct request *req, struct reply *res);
+void page_admin_leader_new(struct request *req, struct reply *res);
+void page_admin_leader_add(struct request *req, struct reply *res);
+void page_admin_leader(struct request *req, struct reply *res);
+void page_admin_round_add(struct request *req, struct reply *res);
+void page_admin_round(struct request *req, struct reply *res);
+void page_admin_round_do(struct request *req, struct reply *res);
+void page_admin_round_settings(struct request *req, struct reply *res);
+void page_admin_import(struct request *req, struct reply *res);
+void page_admin_links(struct request *req, struct reply *res);
+void page_admin_links_csv(struct request *req, struct reply *res);
+void page_admin_export(struct request *req, struct reply *res);
+void page_admin_outbox(struct request *req, struct reply *res);
+void page_admin_outbox_retry(struct request *req, struct reply *res);
+void page_admin_audit(struct request *req, struct reply *res);
+void page_admin_accounts(struct request *req, struct reply *res);
+void page_admin_account_add(struct request *req, struct reply *res);
+/* Leaders (leader.c): */
 void page_leader_home(struct request *req, struct reply *res);
+void page_leader_round(struct request *req, struct reply *res);
+void page_leader_round_do(struct request *req, struct reply *res);
+void page_leader_env(struct request *req, struct reply *res);
+void page_leader_env_add(struct request *req, struct reply *res);
+void page_leader_env_remove(struct request *req, struct reply *res);
+void page_leader_report(struct request *req, struct reply *res);
+/* Coaches (coach.c): */
 void page_coach_home(struct request *req, struct reply *res);
+void page_coach_list(struct request *req, struct reply *res);
+void page_coach_list_do(struct request *req, struct reply *res);
+void page_coach_report(struct request *req, struct reply *res);
+/* Administrators and leaders (staff.c): */
+void page_share(struct request *req, struct reply *res);
 
 /* Static files embedded at build time (build/gen/static_files.c). */
 struct static_file {

@@ -27,6 +27,7 @@ enum validator {
 	V_LANG,     /* nl or en */
 	V_WORD,     /* [a-z]+, at most max bytes */
 	V_TOKEN,    /* base64url, at most max bytes */
+	V_ID,       /* a record number: 1..18 digits, not 0 */
 	V_PATH      /* a path on this site (web_local_path) */
 };
 
@@ -47,7 +48,8 @@ typedef void (*page_fn)(struct request *req, struct reply *res);
 
 struct route {
 	int method;                        /* HTTP_GET also serves HEAD */
-	const char *path;                  /* exact, or a prefix ending in '/' with arg */
+	const char *path;                  /* exact, or a prefix ending in '/' with arg, or
+					      with one '*': a record number (req->arg) */
 	int has_arg;                       /* the rest of the path is req->arg */
 	page_fn page;
 	const struct param_spec *query;    /* NULL-terminated, may be NULL */
@@ -81,6 +83,39 @@ static const struct param_spec f_account[] = {
 	{"current", 0, V_TEXT, 1024}, {"password", 0, V_TEXT, 1024}, {"csrf", 0, V_TOKEN, 64},
 	{NULL, 0, 0, 0}};
 
+/* The pages for accounts (admin.c, admin_round.c, leader.c, coach.c). */
+static const struct param_spec q_staff[] = {
+	{"done", 0, V_WORD, 16}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec q_audit[] = {
+	{"before", 0, V_ID, 18}, {"lang", 0, V_LANG, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_leader[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"name", 0, V_TEXT, 1000}, {"email", 0, V_TEXT, 1000},
+	{"organisation", 0, V_TEXT, 1000}, {"language", 0, V_LANG, 2}, {"account", 0, V_WORD, 3},
+	{NULL, 0, 0, 0}};
+static const struct param_spec f_round[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"closes", 0, V_TEXT, 40}, {"approval", 0, V_WORD, 3},
+	{"reminders", 0, V_TEXT, 40}, {NULL, 0, 0, 0}};
+static const struct param_spec f_action[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"do", 0, V_WORD, 16}, {"closes", 0, V_TEXT, 40}, {NULL, 0, 0, 0}};
+static const struct param_spec f_import[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"csv", 0, V_TEXT, HTTP_MAX_BODY}, {NULL, 0, 0, 0}};
+static const struct param_spec f_retry[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"mail", 0, V_ID, 18}, {NULL, 0, 0, 0}};
+static const struct param_spec f_share[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"coach", 0, V_TEXT, 1000}, {"do", 0, V_WORD, 16}, {NULL, 0, 0, 0}};
+static const struct param_spec f_env[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"n_", 1, V_TEXT, 1000}, {"e_", 1, V_TEXT, 1000},
+	{"l_", 1, V_TEXT, 2}, {NULL, 0, 0, 0}};
+static const struct param_spec f_user[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"name", 0, V_TEXT, 1000}, {"email", 0, V_TEXT, 1000},
+	{"role", 0, V_WORD, 8}, {NULL, 0, 0, 0}};
+static const struct param_spec f_remove[] = {
+	{"csrf", 0, V_TOKEN, 64}, {"inv", 0, V_ID, 18}, {NULL, 0, 0, 0}};
+
+#define A ROLE_ADMIN
+#define L ROLE_LEADER
+#define C ROLE_COACH
+
 static const struct route routes[] = {
 	{HTTP_GET, "/", 0, page_home, q_lang, NULL, 0},
 	{HTTP_GET, "/healthz", 0, page_healthz, NULL, NULL, 0},
@@ -101,10 +136,39 @@ static const struct route routes[] = {
 	/* The account (account.c) */
 	{HTTP_GET, "/account", 0, page_account_get, q_msg, NULL, ROLE_ANY},
 	{HTTP_POST, "/account", 0, page_account_post, q_lang, f_account, ROLE_ANY},
-	/* Each role's start page (landing.c, until their own pages come) */
-	{HTTP_GET, "/admin", 0, page_admin_home, q_lang, NULL, ROLE_ADMIN},
-	{HTTP_GET, "/leader", 0, page_leader_home, q_lang, NULL, ROLE_LEADER},
-	{HTTP_GET, "/coach", 0, page_coach_home, q_lang, NULL, ROLE_COACH},
+	/* The pages of each role (admin.c, admin_round.c, leader.c, coach.c) */
+	{HTTP_GET, "/admin", 0, page_admin_home, q_staff, NULL, A},
+	{HTTP_GET, "/admin/leaders/new", 0, page_admin_leader_new, q_staff, NULL, A},
+	{HTTP_POST, "/admin/leaders/new", 0, page_admin_leader_add, q_lang, f_leader, A},
+	{HTTP_GET, "/admin/leaders/*", 0, page_admin_leader, q_staff, NULL, A},
+	{HTTP_POST, "/admin/leaders/*", 0, page_admin_round_add, q_lang, f_round, A},
+	{HTTP_GET, "/admin/rounds/*", 0, page_admin_round, q_staff, NULL, A},
+	{HTTP_POST, "/admin/rounds/*", 0, page_admin_round_do, q_lang, f_action, A},
+	{HTTP_POST, "/admin/rounds/*/settings", 0, page_admin_round_settings, q_lang, f_round, A},
+	{HTTP_POST, "/admin/rounds/*/import", 0, page_admin_import, q_lang, f_import, A},
+	{HTTP_GET, "/admin/rounds/*/links", 0, page_admin_links, q_staff, NULL, A},
+	{HTTP_GET, "/admin/rounds/*/links.csv", 0, page_admin_links_csv, NULL, NULL, A},
+	{HTTP_GET, "/admin/rounds/*/export.csv", 0, page_admin_export, NULL, NULL, A},
+	{HTTP_GET, "/admin/rounds/*/outbox", 0, page_admin_outbox, q_staff, NULL, A},
+	{HTTP_POST, "/admin/rounds/*/outbox", 0, page_admin_outbox_retry, q_lang, f_retry, A},
+	{HTTP_POST, "/admin/rounds/*/share", 0, page_share, q_lang, f_share, A},
+	{HTTP_GET, "/admin/audit", 0, page_admin_audit, q_audit, NULL, A},
+	{HTTP_GET, "/admin/accounts", 0, page_admin_accounts, q_staff, NULL, A},
+	{HTTP_POST, "/admin/accounts", 0, page_admin_account_add, q_lang, f_user, A},
+
+	{HTTP_GET, "/leader", 0, page_leader_home, q_staff, NULL, L},
+	{HTTP_GET, "/leader/rounds/*", 0, page_leader_round, q_staff, NULL, L},
+	{HTTP_POST, "/leader/rounds/*", 0, page_leader_round_do, q_lang, f_action, L},
+	{HTTP_GET, "/leader/rounds/*/environment", 0, page_leader_env, q_staff, NULL, L},
+	{HTTP_POST, "/leader/rounds/*/environment", 0, page_leader_env_add, q_lang, f_env, L},
+	{HTTP_POST, "/leader/rounds/*/environment/remove", 0, page_leader_env_remove, q_lang, f_remove, L},
+	{HTTP_GET, "/leader/rounds/*/report", 0, page_leader_report, q_report, NULL, L},
+	{HTTP_POST, "/leader/rounds/*/share", 0, page_share, q_lang, f_share, L},
+
+	{HTTP_GET, "/coach", 0, page_coach_home, q_staff, NULL, C},
+	{HTTP_GET, "/coach/rounds/*/list", 0, page_coach_list, q_staff, NULL, C},
+	{HTTP_POST, "/coach/rounds/*/list", 0, page_coach_list_do, q_lang, f_action, C},
+	{HTTP_GET, "/coach/rounds/*/report", 0, page_coach_report, q_report, NULL, C},
 };
 
 size_t router_route_count(void)
@@ -121,6 +185,10 @@ void router_route_name(size_t i, const char **method, const char **path)
 	*method = methods[routes[i - 1].method];
 	*path = routes[i - 1].path;
 }
+
+#undef A
+#undef L
+#undef C
 
 const char *http_query(const struct request *req, const char *name)
 {
@@ -152,6 +220,53 @@ void http_redirect(struct request *req, struct reply *res, const char *location)
 	res->status = 303;
 	http_header(req, res, "Location", location);
 	buf_reset(&res->body);
+}
+
+/* 1 when s[0..n) is a record number: 1..18 digits without a leading 0,
+ * so that it fits an int64_t. */
+static int id_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > 18 || s[0] == '0')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int64_t http_id(const char *s)
+{
+	return s != NULL && id_valid(s, strlen(s)) ? (int64_t)strtoll(s, NULL, 10) : 0;
+}
+
+/* Does path match route c? Sets *arg to the variable part (in req->a). */
+static int route_match(struct request *req, const struct route *c, const char **arg)
+{
+	const char *star = strchr(c->path, '*'), *seg, *end;
+	size_t n;
+
+	*arg = NULL;
+	if (star == NULL) {
+		n = strlen(c->path);
+		if (!c->has_arg)
+			return strcmp(req->path, c->path) == 0;
+		if (strncmp(req->path, c->path, n) != 0 || req->path[n] == '\0' ||
+		    strchr(req->path + n, '/') != NULL)
+			return 0;
+		*arg = req->path + n;
+		return 1;
+	}
+	n = (size_t)(star - c->path);
+	if (strncmp(req->path, c->path, n) != 0)
+		return 0;
+	seg = req->path + n;
+	end = strchr(seg, '/');
+	if (end == NULL)
+		end = seg + strlen(seg);
+	if (!id_valid(seg, (size_t)(end - seg)) || strcmp(end, star + 1) != 0)
+		return 0;
+	*arg = arena_strndup(req->a, seg, (size_t)(end - seg));
+	return *arg != NULL;
 }
 
 static int valid(const struct param_spec *p, const char *v)
@@ -187,6 +302,8 @@ static int valid(const struct param_spec *p, const char *v)
 			      (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '_'))
 				return 0;
 		return 1;
+	case V_ID:
+		return id_valid(v, n);
 	case V_PATH:
 		return web_local_path(v);
 	}
@@ -352,17 +469,14 @@ void router_dispatch(struct request *req, struct reply *res)
 					 strcmp(req->lang, "en") == 0 ? "en" : "nl", req->app->secure ? "; Secure" : ""));
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *c = &routes[i];
-		size_t n = strlen(c->path);
-		int match = c->has_arg ? strncmp(req->path, c->path, n) == 0 && req->path[n] != '\0' &&
-					 strchr(req->path + n, '/') == NULL
-				       : strcmp(req->path, c->path) == 0;
-		if (!match)
+		const char *arg;
+		if (!route_match(req, c, &arg))
 			continue;
 		path_known = 1;
 		if (c->method == req->method || (c->method == HTTP_GET && req->method == HTTP_HEAD)) {
 			r = c;
 			req->route = i + 1;
-			req->arg = c->has_arg ? req->path + n : NULL;
+			req->arg = arg;
 			break;
 		}
 	}
