@@ -92,38 +92,58 @@ static int round_reminders(int argc, char **argv, struct cli *g)
 
 static int round_tick(int argc, char **argv, struct cli *g)
 {
-	const char *today = NULL, *pos[1];
-	const struct opt opts[] = {{"today", &today, NULL}, {NULL, NULL, NULL}};
+	const char *today = NULL, *idle = NULL, *max = NULL, *pos[1];
+	const struct opt opts[] = {{"today", &today, NULL}, {"session-idle", &idle, NULL},
+				   {"session-max", &max, NULL}, {NULL, NULL, NULL}};
 	char now[11];
 	struct core c;
 	struct err e = {0};
 	struct tick_result r;
+	int64_t idle_s = 0, max_s = 0;
 	int npos, help = 0, rc;
 
 	if ((rc = cli_parse(argc, argv, opts, g, "round tick", pos, 0, &npos, &help)) != 0)
 		return rc;
 	if (help)
-		return puts("Usage: aanwezig round tick [--today DATE]\n\n"
+		return puts("Usage: aanwezig round tick [--today DATE] [--session-idle SECONDS]\n"
+			    "                          [--session-max SECONDS]\n\n"
 			    "Does the work that falls due with the calendar, as the server does every\n"
 			    "minute: closes open rounds whose deadline has passed, queues the reminders\n"
 			    "that are due (when an SMTP server is configured), and erases raters' names\n"
 			    "and addresses of rounds closed longer ago than the retention period\n"
 			    "(`aanwezig privacy retention`). --today acts as if it were DATE, to try a\n"
-			    "schedule. Closing and erasing are recorded in the audit log."), 0;
+			    "schedule. Closing and erasing are recorded in the audit log.\n\n"
+			    "It also deletes, by the clock, login sessions that have ended, login links\n"
+			    "that have expired and rate-limit counts older than 15 minutes. Give\n"
+			    "--session-idle and --session-max as the server has them (`serve`; default\n"
+			    "1800 and 43200): sessions past them are deleted."), 0;
 	if (today == NULL) {
 		date_today(now);
 		today = now;
 	} else if (!date_valid(today)) {
 		return cli_usage("round tick", "--today must be a date written YYYY-MM-DD");
 	}
+	if (idle != NULL && (rc = cli_id("round tick", "--session-idle", idle, &idle_s)) != 0)
+		return rc;
+	if (max != NULL && (rc = cli_id("round tick", "--session-max", max, &max_s)) != 0)
+		return rc;
 	if ((rc = cli_open(g, &c)) != 0)
 		return rc;
-	if (core_tick(&c, &core_cli_actor, today, &r, &e) != AZ_OK)
+	if (idle_s > 0)
+		c.sessions.idle = idle_s;
+	if (max_s > 0)
+		c.sessions.absolute = max_s;
+	if (core_tick(&c, &core_cli_actor, today, &r, &e) != AZ_OK) {
 		rc = cli_fail(&e);
-	else
+	} else {
 		printf("%zu round%s closed, %zu reminder%s queued, %lld rater%s' names erased\n", r.closed,
 		       r.closed == 1 ? "" : "s", r.reminded, r.reminded == 1 ? "" : "s", (long long)r.erased,
 		       r.erased == 1 ? "" : "s");
+		printf("expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s\n",
+		       (long long)r.swept.sessions, r.swept.sessions == 1 ? "" : "s", (long long)r.swept.login_links,
+		       r.swept.login_links == 1 ? "" : "s", (long long)r.swept.ratelimits,
+		       r.swept.ratelimits == 1 ? "" : "s");
+	}
 	core_close(&c);
 	return rc;
 }

@@ -44,6 +44,16 @@ static const char *user_object(char buf[32], int64_t id)
 	return buf;
 }
 
+/* A rate limit's window, named by its first second so that windows of
+ * every length compare in one unit (core_tick deletes the old ones). */
+static int limit_window(int64_t now, int64_t window, int64_t *start, struct err *e)
+{
+	if (window <= 0 || window > CORE_LIMIT_WINDOW_MAX || now < 0)
+		return err_set(e, AZ_EINVAL, "a rate-limit window is 1 to %d seconds", CORE_LIMIT_WINDOW_MAX);
+	*start = now - now % window;
+	return AZ_OK;
+}
+
 /* The store key of a rate limit: the kind and a keyed hash of the subject. */
 static int limit_key(struct core *c, const char *kind, const char *subject, char out[96], struct err *e)
 {
@@ -61,11 +71,12 @@ int core_limit_check(struct core *c, const char *kind, const char *subject, int6
 		     int64_t limit, struct err *e)
 {
 	char key[96];
-	int64_t count = 0;
+	int64_t count = 0, start;
 	int rc;
 
-	if ((rc = limit_key(c, kind, subject, key, e)) != AZ_OK ||
-	    (rc = c->st->ops->ratelimit_peek(c->st, key, now / window, &count, e)) != AZ_OK)
+	if ((rc = limit_window(now, window, &start, e)) != AZ_OK ||
+	    (rc = limit_key(c, kind, subject, key, e)) != AZ_OK ||
+	    (rc = c->st->ops->ratelimit_peek(c->st, key, start, &count, e)) != AZ_OK)
 		return rc;
 	return count >= limit ? err_set(e, AZ_ELIMIT, "too many attempts; wait and try again") : AZ_OK;
 }
@@ -74,11 +85,12 @@ int core_limit_hit(struct core *c, const char *kind, const char *subject, int64_
 		   int64_t limit, struct err *e)
 {
 	char key[96];
-	int64_t count = 0;
+	int64_t count = 0, start;
 	int rc;
 
-	if ((rc = limit_key(c, kind, subject, key, e)) != AZ_OK ||
-	    (rc = c->st->ops->ratelimit_hit(c->st, key, now / window, &count, e)) != AZ_OK)
+	if ((rc = limit_window(now, window, &start, e)) != AZ_OK ||
+	    (rc = limit_key(c, kind, subject, key, e)) != AZ_OK ||
+	    (rc = c->st->ops->ratelimit_hit(c->st, key, start, &count, e)) != AZ_OK)
 		return rc;
 	return count > limit ? err_set(e, AZ_ELIMIT, "too many attempts; wait and try again") : AZ_OK;
 }

@@ -23,6 +23,12 @@
 
 struct instr_cache;
 
+/* Limits of sessions, for tests and operators (serve --session-idle/-max). */
+struct session_limits {
+	int64_t idle;        /* seconds without a request */
+	int64_t absolute;    /* seconds since login */
+};
+
 /* An open instance: the store, and the link key once it was needed. */
 struct core {
 	struct store *st;
@@ -36,6 +42,9 @@ struct core {
 	 * opening a round then queues its invitations, releasing it the
 	 * leader's notice, and the periodic work its reminders (core_mail.h). */
 	int mail;
+	/* The session limits the front enforces; core_tick deletes sessions
+	 * past them. core_open sets the defaults; the server its own. */
+	struct session_limits sessions;
 	/* Told how far long work is (imports, composing, sending), or NULL. */
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
@@ -509,6 +518,9 @@ int core_audit_page(struct core *c, struct arena *a, const struct actor *who, in
 #define LINK_REQUESTS_PER_EMAIL 3  /* login links asked for one address per window */
 #define LINK_REQUESTS_PER_CLIENT 20
 #define TOKEN_FAILS_PER_MINUTE 20  /* unknown personal or login links per client per minute */
+/* The longest rate-limit window allowed: core_tick deletes windows that
+ * started longer ago than this, whatever their own length. */
+#define CORE_LIMIT_WINDOW_MAX LOGIN_WINDOW
 
 /* Why a new password is refused (PW_OK: it is not). */
 enum password_problem {
@@ -545,12 +557,6 @@ int password_hash(const char *password, char out[PASSWORD_HASH_BYTES], struct er
 int password_verify(const char *hash, const char *password, int *rehash);
 /* 1 when the dummy hash is made with today's limits (for the tests). */
 int password_dummy_current(void);
-
-/* Limits of sessions, for tests and operators (serve --session-idle/-max). */
-struct session_limits {
-	int64_t idle;        /* seconds without a request */
-	int64_t absolute;    /* seconds since login */
-};
 
 /* A session just made: the cookie's value (never stored; the store keeps
  * its BLAKE2b hash) and the account. */
@@ -616,7 +622,9 @@ int core_logout_all(struct core *c, const struct actor *who, int64_t user_id, st
  * when `kind` for `subject` has reached limit in the current window;
  * core_limit_hit counts one more and gives AZ_ELIMIT when that one went
  * past limit. The subject (an e-mail or client address) is stored only as
- * a keyed hash. Other codes: the store failed. */
+ * a keyed hash, and only until core_tick deletes the window (at most
+ * CORE_LIMIT_WINDOW_MAX, the longest window allowed, after it started).
+ * Other codes: the store failed. */
 int core_limit_check(struct core *c, const char *kind, const char *subject, int64_t now, int64_t window,
 		     int64_t limit, struct err *e);
 int core_limit_hit(struct core *c, const char *kind, const char *subject, int64_t now, int64_t window,

@@ -84,12 +84,15 @@ struct tick_result {
 	size_t closed;              /* rounds closed because their deadline passed */
 	size_t reminded;            /* reminders queued */
 	int64_t erased;             /* invitations whose name and address were erased */
+	struct sweep_counts swept;  /* expired sessions, login links, rate-limit windows deleted */
 };
 
 /* The work of one day (today YYYY-MM-DD): close open rounds whose
  * deadline is before today, queue the reminders that are due (only when
  * c->mail), erase raters' names and addresses of rounds closed at least
- * the retention period ago. Closing and erasing are audited as who (the
+ * the retention period ago, and delete what expired by the clock: sessions
+ * past c->sessions, login links, rate-limit windows that started more than
+ * CORE_LIMIT_WINDOW_MAX ago. Closing and erasing are audited as who (the
  * server's worker: core_system_actor). */
 int core_tick(struct core *c, const struct actor *who, const char *today, struct tick_result *r,
 	      struct err *e);

@@ -102,6 +102,7 @@ int core_open(struct core *c, const char *db, const char *key_path, const char *
 	if (key_path == NULL && store_target_is_pg(db))
 		return key_needed(e);
 	c->base_url = base_url;
+	c->sessions = (struct session_limits){SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT};
 	c->db = strdup(db);
 	c->key_path = key_path ? strdup(key_path) : malloc(strlen(db) + 5);
 	if (c->db == NULL || c->key_path == NULL) {

@@ -1,7 +1,8 @@
 /* tick.c — the work that falls due with the calendar: rounds close
  * themselves after their deadline, reminders go out at set days before it,
- * and raters' names and addresses are erased a number of days after a
- * round closed. Run by the server's worker every minute and by
+ * raters' names and addresses are erased a number of days after a round
+ * closed, and what expired by the clock (sessions, login links, rate-limit
+ * windows) is deleted. Run by the server's worker every minute and by
  * `aanwezig round tick`; running it twice, or in two processes at once,
  * does nothing twice (a transition happens once, a reminder's key is
  * unique, erasing what is erased changes nothing).
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../util/text.h"
 #include "core_mail.h"
@@ -229,6 +231,8 @@ int core_tick(struct core *c, const struct actor *who, const char *today, struct
 	      struct err *e)
 {
 	struct arena *a = arena_new();
+	struct session_limits lim = c->sessions;
+	int64_t now;
 	int days, rc;
 
 	memset(r, 0, sizeof *r);
@@ -242,8 +246,14 @@ int core_tick(struct core *c, const struct actor *who, const char *today, struct
 		goto out;
 	if (c->mail && (rc = remind_due(c, a, today, r, e)) != AZ_OK)
 		goto out;
-	if ((rc = core_retention_get(c, &days, e)) == AZ_OK)
-		rc = core_retention_run(c, who, today, days, &r->erased, e);
+	if ((rc = core_retention_get(c, &days, e)) != AZ_OK ||
+	    (rc = core_retention_run(c, who, today, days, &r->erased, e)) != AZ_OK)
+		goto out;
+	/* By the clock, not by today: sessions and links last minutes. */
+	now = (int64_t)time(NULL);
+	if (lim.idle <= 0 || lim.absolute <= 0)
+		lim = (struct session_limits){SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT};
+	rc = c->st->ops->sweep(c->st, now, lim.idle, lim.absolute, now - CORE_LIMIT_WINDOW_MAX, &r->swept, e);
 out:
 	arena_free(a);
 	return rc;

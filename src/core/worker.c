@@ -1,7 +1,8 @@
 /* worker.c — the server's background thread: every few seconds it sends
  * what the outbox holds (when an SMTP server is configured), and once a
  * minute it does the calendar's work (core_tick: closing rounds past their
- * deadline, reminders, erasing raters' names after the retention period).
+ * deadline, reminders, erasing raters' names after the retention period,
+ * deleting expired sessions, login links and rate-limit counts).
  *
  * Stopping waits for the message being sent, if any, to finish (cutting it
  * off halfway would leave it uncertain); messages not yet claimed stay
@@ -64,6 +65,11 @@ static void tick(struct core_worker *w)
 		say(w, "%zu round%s closed at the deadline, %zu reminder%s queued, %lld rater%s' names erased",
 		    r.closed, r.closed == 1 ? "" : "s", r.reminded, r.reminded == 1 ? "" : "s",
 		    (long long)r.erased, r.erased == 1 ? "" : "s");
+	if (r.swept.sessions > 0 || r.swept.login_links > 0 || r.swept.ratelimits > 0)
+		say(w, "expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s",
+		    (long long)r.swept.sessions, r.swept.sessions == 1 ? "" : "s", (long long)r.swept.login_links,
+		    r.swept.login_links == 1 ? "" : "s", (long long)r.swept.ratelimits,
+		    r.swept.ratelimits == 1 ? "" : "s");
 }
 
 static void send_due(struct core_worker *w)

@@ -252,6 +252,14 @@ static const char *const migrations[] = {
 	"    OR NEW.user_id IS NOT OLD.user_id OR NEW.action IS NOT OLD.action"
 	"    OR NEW.object IS NOT OLD.object OR NEW.detail IS NOT OLD.detail OR NEW.client IS NOT OLD.client"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+	/* 5: indexes for sweep, which deletes expired sessions, login links
+	 * and rate-limit windows. Rate-limit windows are named by their first
+	 * second from now on; the rows counted by window number before are
+	 * older than any such second and go with the first sweep. */
+	"CREATE INDEX sessions_seen ON sessions(seen_at);"
+	"CREATE INDEX sessions_created ON sessions(created_at);"
+	"CREATE INDEX login_links_expires ON login_links(expires_at);"
+	"CREATE INDEX ratelimits_window ON ratelimits(\"window\");",
 };
 #define NMIGRATION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2152,6 +2160,50 @@ static int sq_ratelimit_peek(struct store *stp, const char *key, int64_t window,
 	return rc;
 }
 
+/* ---- Sweeping what expired ------------------------------------------- */
+
+/* The same tests as session_get and login_link_use make, turned around
+ * so that the indexes of migration 5 serve them. */
+static const char SQL_SWEEP_SESSIONS[] = "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2";
+static const char SQL_SWEEP_LINKS[] = "DELETE FROM login_links WHERE expires_at < ?1";
+static const char SQL_SWEEP_RATES[] = "DELETE FROM ratelimits WHERE \"window\" < ?1";
+
+static int sq_sweep(struct store *stp, int64_t now, int64_t idle, int64_t absolute, int64_t window_before,
+		    struct sweep_counts *out, struct err *e)
+{
+	const struct {
+		const char *sql;
+		int nbind;
+		int64_t bind[2];
+		int64_t *count;
+	} steps[] = {
+		{SQL_SWEEP_SESSIONS, 2, {now - idle, now - absolute}, &out->sessions},
+		{SQL_SWEEP_LINKS, 1, {now, 0}, &out->login_links},
+		{SQL_SWEEP_RATES, 1, {window_before, 0}, &out->ratelimits},
+	};
+	struct sq *s = SQ(stp);
+	struct conn *c;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = w_begin(s, &c, e)) != AZ_OK)
+		return rc;
+	for (size_t i = 0; rc == AZ_OK && i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *st = stmt(s, c, steps[i].sql, e);
+		if (st == NULL) {
+			rc = e->code;
+			break;
+		}
+		for (int b = 0; b < steps[i].nbind; b++)
+			bind_int(st, b + 1, steps[i].bind[b]);
+		if ((rc = step_write(s, c, st, NULL, e)) == AZ_OK)
+			*steps[i].count = sqlite3_changes64(c->db);
+	}
+	if ((rc = w_end(s, c, rc, e)) != AZ_OK)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
 /* ---- Shares ----------------------------------------------------------- */
 
 static const char SQL_SHARE_ADD[] =
@@ -3284,6 +3336,7 @@ static const struct store_ops sqlite_ops = {
 	.load_begin = sq_load_begin,
 	.load_rows = sq_load_rows,
 	.load_end = sq_load_end,
+	.sweep = sq_sweep,
 };
 
 /* Say clearly why a database file can't be used, before SQLite would

@@ -31,8 +31,9 @@
 #include "../util/arena.h"
 #include "../util/err.h"
 
-/* 5: backup, and dump/load for copying a database to another backend. */
-#define STORE_OPS_VERSION 5
+/* 5: backup, and dump/load for copying a database to another backend.
+ * 6: sweep, deleting expired sessions, login links and rate-limit windows. */
+#define STORE_OPS_VERSION 6
 
 struct leader {
 	int64_t id;
@@ -140,6 +141,13 @@ struct session {
 	int64_t user_id;
 	int64_t created_at;
 	int64_t seen_at;            /* last request, to the minute */
+};
+
+/* What sweep deleted. */
+struct sweep_counts {
+	int64_t sessions;
+	int64_t login_links;
+	int64_t ratelimits;
 };
 
 enum mail_state { MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED };
@@ -335,9 +343,10 @@ struct store_ops {
 			      struct err *e);
 
 	/* Rate limits shared by every process: count one event for key in the
-	 * fixed window `window` (e.g. the minute number) and give the events
-	 * in it so far, this one included. Windows before it are dropped.
-	 * ratelimit_peek counts without adding. */
+	 * fixed window `window` and give the events in it so far, this one
+	 * included. Windows before it are dropped. ratelimit_peek counts
+	 * without adding. The core names a window by its first second (Unix
+	 * seconds), whatever its length, so that sweep can compare them. */
 	int (*ratelimit_hit)(struct store *st, const char *key, int64_t window, int64_t *count, struct err *e);
 	int (*ratelimit_peek)(struct store *st, const char *key, int64_t window, int64_t *count, struct err *e);
 
@@ -410,6 +419,16 @@ struct store_ops {
 	int (*load_rows)(struct store *st, const struct store_table *t, const struct store_value *v, size_t nrow,
 			 struct err *e);
 	int (*load_end)(struct store *st, int commit, struct err *e);
+
+	/* ---- Since version 6 ---- */
+
+	/* Delete what has expired, in one transaction: sessions that
+	 * session_get would refuse at `now` (idle for more than idle seconds or
+	 * older than absolute seconds), login links that login_link_use would
+	 * refuse (expires_at before now), and rate-limit windows before
+	 * window_before. Without this they stay until presented again. */
+	int (*sweep)(struct store *st, int64_t now, int64_t idle, int64_t absolute, int64_t window_before,
+		     struct sweep_counts *out, struct err *e);
 };
 
 struct store {

@@ -351,6 +351,7 @@ int web_serve(const struct web_config *cfg, struct err *e)
 	app->secure = strncmp(app->base_url, "https://", 8) == 0;
 	app->session.idle = cfg->session_idle > 0 ? cfg->session_idle : SESSION_IDLE_DEFAULT;
 	app->session.absolute = cfg->session_max > 0 ? cfg->session_max : SESSION_ABSOLUTE_DEFAULT;
+	app->core.sessions = app->session;    /* for the worker's sweep */
 	if (cfg->ready)
 		cfg->ready(app->base_url, cfg->ready_arg);
 	if (cfg->started)
