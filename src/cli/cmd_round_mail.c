@@ -114,9 +114,10 @@ static int round_tick(int argc, char **argv, struct cli *g)
 			    "(`aanwezig privacy retention`). --today acts as if it were DATE, to try a\n"
 			    "schedule. Closing and erasing are recorded in the audit log.\n\n"
 			    "It also deletes, by the clock, login sessions that have ended, login links\n"
-			    "that have expired and rate-limit counts older than 15 minutes. Give\n"
-			    "--session-idle and --session-max as the server has them (`serve`; default\n"
-			    "1800 and 43200): sessions past them are deleted."), 0;
+			    "that have expired and rate-limit counts older than 15 minutes. Sessions go\n"
+			    "after 1800 s without a request or 43200 s after login; a server started\n"
+			    "with longer --session-idle or --session-max needs the same options here\n"
+			    "(shorter ones make no difference: its own server refuses those sessions)."), 0;
 	if (today == NULL) {
 		date_today(now);
 		today = now;

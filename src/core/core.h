@@ -43,7 +43,8 @@ struct core {
 	 * leader's notice, and the periodic work its reminders (core_mail.h). */
 	int mail;
 	/* The session limits the front enforces; core_tick deletes sessions
-	 * past them. core_open sets the defaults; the server its own. */
+	 * past them (or past the defaults, when they are shorter). core_open
+	 * sets the defaults; the server its own. */
 	struct session_limits sessions;
 	/* Told how far long work is (imports, composing, sending), or NULL. */
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);

@@ -91,8 +91,8 @@ struct tick_result {
  * deadline is before today, queue the reminders that are due (only when
  * c->mail), erase raters' names and addresses of rounds closed at least
  * the retention period ago, and delete what expired by the clock: sessions
- * past c->sessions, login links, rate-limit windows that started more than
- * CORE_LIMIT_WINDOW_MAX ago. Closing and erasing are audited as who (the
+ * past c->sessions (never sooner than the defaults), login links,
+ * rate-limit windows that started more than CORE_LIMIT_WINDOW_MAX ago. Closing and erasing are audited as who (the
  * server's worker: core_system_actor). */
 int core_tick(struct core *c, const struct actor *who, const char *today, struct tick_result *r,
 	      struct err *e);

@@ -249,10 +249,15 @@ int core_tick(struct core *c, const struct actor *who, const char *today, struct
 	if ((rc = core_retention_get(c, &days, e)) != AZ_OK ||
 	    (rc = core_retention_run(c, who, today, days, &r->erased, e)) != AZ_OK)
 		goto out;
-	/* By the clock, not by today: sessions and links last minutes. */
+	/* By the clock, not by today: sessions and links last minutes. Never
+	 * sooner than the default limits: a process given shorter sessions
+	 * refuses them itself, and must not end those of other processes on
+	 * the same database that keep the defaults. */
 	now = (int64_t)time(NULL);
-	if (lim.idle <= 0 || lim.absolute <= 0)
-		lim = (struct session_limits){SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT};
+	if (lim.idle < SESSION_IDLE_DEFAULT)
+		lim.idle = SESSION_IDLE_DEFAULT;
+	if (lim.absolute < SESSION_ABSOLUTE_DEFAULT)
+		lim.absolute = SESSION_ABSOLUTE_DEFAULT;
 	rc = c->st->ops->sweep(c->st, now, lim.idle, lim.absolute, now - CORE_LIMIT_WINDOW_MAX, &r->swept, e);
 out:
 	arena_free(a);

@@ -412,4 +412,25 @@ if grep -q -e 'AddressSanitizer' -e 'runtime error:' -e 'LeakSanitizer' s1.err s
   _bad "sanitizer: $(cat s1.err s2.err s3.err s4.err)"
 fi
 
+
+# After the servers stopped: their workers sweep too, every minute.
+test_case "round tick deletes ended sessions, expired login links and old rate-limit counts"
+now=$(date +%s)
+sql "update sessions set seen_at = $now - 3600, created_at = $now - 3600"
+sql "insert into login_links (token_hash, user_id, expires_at) values ('$(printf 'e%.0s' $(seq 64))', 1, $now - 1)"
+sql "update ratelimits set \"window\" = $now - 1000"
+n_s=$(sql "select count(*) from sessions"); n_r=$(sql "select count(*) from ratelimits")
+[ "$n_s" -gt 1 ] && [ "$n_r" -gt 1 ] || _bad "expected sessions and rate-limit counts: $n_s, $n_r"
+# An hour without a request is within a server's --session-idle 7200.
+run aanwezig --db "$DB" round tick --session-idle 7200
+expect_rc 0
+expect_out "expired and deleted: 0 sessions, 1 login link, $n_r rate-limit counts"
+run aanwezig --db "$DB" round tick
+expect_rc 0
+expect_out "expired and deleted: $n_s sessions, 0 login links, 0 rate-limit counts"
+expect_eq "$(sql "select count(*) from sessions") $(sql "select count(*) from login_links")" "0 0"
+expect_eq "$(sql "select count(*) from ratelimits")" "0"
+run aanwezig --db "$DB" round tick --session-idle soon
+expect_rc 2
+
 finish

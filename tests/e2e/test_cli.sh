@@ -126,7 +126,7 @@ run aanwezig --db "$NEWER" serve --listen 127.0.0.1:0
 expect_rc 1; expect_err "newer than this program"
 
 test_case "migrations are recorded"
-expect_eq "$(db_list "$DB" "select version from schema_migrations order by version")" "1,2,3,4"
+expect_eq "$(db_list "$DB" "select version from schema_migrations order by version")" "1,2,3,4,5"
 on_pg || expect_eq "$(sqlite3 "$DB" "pragma journal_mode")" "wal"
 
 if on_pg; then
@@ -137,7 +137,7 @@ cp "$REPO/tests/data/migrate/schema2.sqlite" "$T/old.db"
 run aanwezig --db "$T/old.db" round export 1 -o "$T/old.csv"
 expect_rc 0
 cmp -s "$T/old.csv" "$REPO/tests/data/migrate/schema2-export.csv" || _bad "the export changed: $(diff "$T/old.csv" "$REPO/tests/data/migrate/schema2-export.csv" | head -5)"
-expect_eq "$(sqlite3 "$T/old.db" "select max(version) from schema_migrations")" "4"
+expect_eq "$(sqlite3 "$T/old.db" "select max(version) from schema_migrations")" "5"
 expect_eq "$(sqlite3 "$T/old.db" "select count(*) from answers")" "111"
 expect_eq "$(sqlite3 "$T/old.db" "pragma integrity_check")" "ok"
 expect_eq "$(sqlite3 "$T/old.db" "pragma foreign_key_check")" ""

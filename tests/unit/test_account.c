@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "../../src/core/core.h"
+#include "../../src/core/core_mail.h"
+#include "../../src/util/text.h"
 
 extern const char common_passwords_txt[];
 extern const size_t common_passwords_txt_len;
@@ -492,6 +494,65 @@ static void logins_and_failures_are_audited(void **state)
 	assert_int_equal(added, 2);
 }
 
+/* The calendar's work deletes, by the real clock, sessions past the limits
+ * (the core's, never shorter than the defaults), expired login links and
+ * rate-limit windows that started longer ago than the longest window. */
+static void the_calendar_work_deletes_what_expired(void **state)
+{
+	struct fx *f = *state;
+	struct session_limits lim = {SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT};
+	int64_t t = (int64_t)time(NULL), old_rates;
+	struct client_info ci = at(t - SESSION_IDLE_DEFAULT - 100), other = {"198.51.100.9", t};
+	struct login idle, old, fresh, l;
+	struct tick_result r;
+	struct user u;
+	char today[11], csrf[TOKEN_TEXT_LEN + 1], sql[160];
+	struct err e = {0};
+
+	date_today(today);
+	assert_int_equal(core_login_password(&f->c, f->a, &ci, "beheer@dijkwaard.nl", PW, &idle, &e), AZ_OK);
+	ci.now = t - SESSION_ABSOLUTE_DEFAULT - 100;
+	assert_int_equal(core_login_password(&f->c, f->a, &ci, "beheer@dijkwaard.nl", PW, &old, &e), AZ_OK);
+	ci.now = t;
+	assert_int_equal(core_login_password(&f->c, f->a, &ci, "beheer@dijkwaard.nl", PW, &fresh, &e), AZ_OK);
+	/* Counts of an address and an e-mail address half an hour ago, a
+	 * login link (and its counts) that expired ten seconds ago, and a
+	 * one-minute count from now. */
+	ci.now = t - 2 * LOGIN_WINDOW;
+	assert_int_equal(core_login_password(&f->c, f->a, &ci, "someone@dijkwaard.nl", "not the password at all", &l,
+					     &e), AZ_EDENIED);
+	ci.now = t - LOGIN_LINK_TTL - 10;
+	assert_int_equal(core_login_link_request(&f->c, &ci, "coach@example.org", &e), AZ_OK);
+	ci.now = t;
+	/* From elsewhere for someone else: a key's next window would drop
+	 * the old one itself. */
+	assert_int_equal(core_login_link_request(&f->c, &other, "beheer@dijkwaard.nl", &e), AZ_OK);
+	assert_int_equal(core_login_link_use(&f->c, f->a, &ci, "short", &l, &e), AZ_ENOTFOUND);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ratelimits WHERE \"window\" < %lld",
+		 (long long)(t - LOGIN_WINDOW));
+	old_rates = test_db_int(f->db, sql);
+	assert_int_equal(old_rates, 4);   /* login-client, login-email, link-client, link-email */
+
+	/* A server with longer idle sessions keeps the idle one. */
+	f->c.sessions = (struct session_limits){3 * SESSION_IDLE_DEFAULT, SESSION_ABSOLUTE_DEFAULT};
+	assert_int_equal(core_tick(&f->c, &core_system_actor, today, &r, &e), AZ_OK);
+	assert_int_equal(r.swept.sessions, 1);
+	assert_int_equal(r.swept.login_links, 1);
+	assert_true(r.swept.ratelimits >= old_rates);
+	assert_int_equal(test_db_int(f->db, sql), 0);
+	assert_int_equal(test_db_int(f->db, "SELECT COUNT(*) FROM sessions"), 2);
+	assert_int_equal(test_db_int(f->db, "SELECT COUNT(*) FROM login_links"), 1);
+	assert_int_equal(test_db_int(f->db, "SELECT COUNT(*) FROM ratelimits WHERE key LIKE 'token:%'"), 1);
+	/* Limits shorter than the defaults sweep as the defaults do. */
+	f->c.sessions = (struct session_limits){1, 1};
+	assert_int_equal(core_tick(&f->c, &core_system_actor, today, &r, &e), AZ_OK);
+	assert_int_equal(r.swept.sessions, 1);
+	assert_int_equal(r.swept.login_links, 0);
+	assert_int_equal(core_session_open(&f->c, f->a, idle.cookie, t, &lim, &u, csrf, &e), AZ_ENOTFOUND);
+	assert_int_equal(core_session_open(&f->c, f->a, fresh.cookie, t, &lim, &u, csrf, &e), AZ_OK);
+	assert_int_equal(test_db_int(f->db, "SELECT COUNT(*) FROM sessions"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(login_links_work_once_and_briefly, setup, teardown),
 		cmocka_unit_test_setup_teardown(changing_the_password_ends_other_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(logins_and_failures_are_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_calendar_work_deletes_what_expired, setup, teardown),
 	};
 
 	if (token_init() != 0)

@@ -888,6 +888,61 @@ static void rate_limits_count_per_window(void **state)
 	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM ratelimits"), 2);
 }
 
+/* sweep deletes exactly what session_get, login_link_use and the rate
+ * limits would no longer accept, at the same edges, and nothing else. */
+static void sweep_deletes_only_what_expired(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	int64_t uid = add_user(f, "a@example.org", ROLE_ADMIN, 0), k = 0, got;
+	const struct session ses[] = {
+		{"idle", uid, 4000, 4399},     /* 601 s without a request */
+		{"edge", uid, 4000, 4400},     /* 600 s: still good */
+		{"old", uid, 1399, 4900},      /* 3601 s since login */
+		{"oldedge", uid, 1400, 4900},  /* 3600 s: still good */
+	};
+	struct sweep_counts n = {-1, -1, -1};
+	struct session s;
+	struct user u;
+
+	for (size_t i = 0; i < sizeof ses / sizeof ses[0]; i++)
+		assert_int_equal(o->session_add(f->st, &ses[i], &e), AZ_OK);
+	assert_int_equal(o->login_link_add(f->st, "gone", uid, 4999, &e), AZ_OK);
+	assert_int_equal(o->login_link_add(f->st, "last", uid, 5000, &e), AZ_OK);
+	assert_int_equal(o->ratelimit_hit(f->st, "login-email:a", 4000, &k, &e), AZ_OK);
+	assert_int_equal(o->ratelimit_hit(f->st, "login-email:b", 4100, &k, &e), AZ_OK);
+	assert_int_equal(o->ratelimit_hit(f->st, "token:c", 4940, &k, &e), AZ_OK);
+
+	assert_int_equal(o->sweep(f->st, 5000, 600, 3600, 4100, &n, &e), AZ_OK);
+	assert_int_equal(n.sessions, 2);
+	assert_int_equal(n.login_links, 1);
+	assert_int_equal(n.ratelimits, 1);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions WHERE id_hash IN ('idle', 'old')"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM login_links WHERE token_hash = 'gone'"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM ratelimits WHERE key = 'login-email:a'"), 0);
+	/* What is left is what still works. */
+	assert_int_equal(o->session_get(f->st, f->a, "edge", 5000, 600, 3600, &s, &u, &e), AZ_OK);
+	assert_int_equal(o->session_get(f->st, f->a, "oldedge", 5000, 600, 3600, &s, &u, &e), AZ_OK);
+	assert_int_equal(o->ratelimit_peek(f->st, "login-email:b", 4100, &k, &e), AZ_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(o->ratelimit_peek(f->st, "token:c", 4940, &k, &e), AZ_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(o->login_link_use(f->st, "last", 5000, &got, &e), AZ_OK);
+	assert_int_equal(got, uid);
+	/* Nothing more expired: nothing more goes. */
+	assert_int_equal(o->sweep(f->st, 5000, 600, 3600, 4100, &n, &e), AZ_OK);
+	assert_int_equal(n.sessions + n.login_links + n.ratelimits, 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions"), 2);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM ratelimits"), 2);
+	/* Later, all of it. */
+	assert_int_equal(o->sweep(f->st, 9000, 600, 3600, 9000, &n, &e), AZ_OK);
+	assert_int_equal(n.sessions, 2);
+	assert_int_equal(n.ratelimits, 2);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM sessions") + db_int(f, "SELECT COUNT(*) FROM ratelimits") +
+			 db_int(f, "SELECT COUNT(*) FROM login_links"), 0);
+}
+
 static void reports_are_shared_with_coaches(void **state)
 {
 	struct fix *f = *state;
@@ -1244,6 +1299,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sessions_expire_and_are_noted_once_a_minute, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_login_link_works_once_and_not_after_it_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(rate_limits_count_per_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(sweep_deletes_only_what_expired, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_are_shared_with_coaches, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_message_is_queued_once_per_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_interrupted_message_fails_and_is_never_resent_on_its_own, setup, teardown),
