@@ -71,7 +71,7 @@ int core_limit_check(struct core *c, const char *kind, const char *subject, int6
 		     int64_t limit, struct err *e)
 {
 	char key[96];
-	int64_t count = 0, start;
+	int64_t count = 0, start = 0;
 	int rc;
 
 	if ((rc = limit_window(now, window, &start, e)) != AZ_OK ||
@@ -85,7 +85,7 @@ int core_limit_hit(struct core *c, const char *kind, const char *subject, int64_
 		   int64_t limit, struct err *e)
 {
 	char key[96];
-	int64_t count = 0, start;
+	int64_t count = 0, start = 0;
 	int rc;
 
 	if ((rc = limit_window(now, window, &start, e)) != AZ_OK ||
