@@ -141,7 +141,7 @@ int cli_mail_settings(struct cli *g, struct mail_settings *ms)
 	mail_settings_init(ms);
 	if (path == NULL || path[0] == '\0')
 		path = getenv("AANWEZIG_SMTP_CONFIG");
-	if ((path == NULL || path[0] == '\0') && strstr(g->db, "://") == NULL &&
+	if ((path == NULL || path[0] == '\0') && g->db != NULL && strstr(g->db, "://") == NULL &&
 	    (beside = malloc(strlen(g->db) + 6)) != NULL) {
 		/* The settings may sit beside the database, like its link key. */
 		sprintf(beside, "%s.smtp", g->db);

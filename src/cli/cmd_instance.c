@@ -174,6 +174,7 @@ out:
 	arena_free(a);
 	if (rc == 0 && !no_serve) {
 		g->base_url = url;
+		g->db = db;
 		rc = cli_serve(g, db, listen, 0);
 	}
 	return rc;

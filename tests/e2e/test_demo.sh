@@ -82,6 +82,24 @@ expect_eq "$code" "401"
 kill -TERM "$spid"; wait "$spid"
 expect_eq "$?" "0"
 
+test_case "the demo with no options makes its own database here and serves it"
+if ! on_pg; then
+  mkdir plain && cd plain
+  # The links name the port, so the demo needs a fixed one: a free one.
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$AANWEZIG_BIN" demo --listen "127.0.0.1:$port" > demo.out 2> demo.err &
+  dpid=$!
+  for _ in $(seq 150); do grep -q Listening demo.out 2>/dev/null && break; sleep 0.1; done
+  durl=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' demo.out)
+  [ -n "$durl" ] || _bad "the demo server did not start: $(cat demo.err)"
+  expect_eq "$(curl -s "$durl/healthz")" "ok"
+  expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$durl/login")" "200"
+  [ -f aanwezig-demo.db ] || _bad "no aanwezig-demo.db here"
+  kill -TERM "$dpid"; wait "$dpid"
+  expect_eq "$?" "0"
+  cd "$T"
+fi
+
 test_case "the demo never replaces a database that is not a demo"
 "$AANWEZIG_BIN" --db "$REAL" init >/dev/null
 "$AANWEZIG_BIN" --db "$REAL" leader add --name L --email l@example.org --organisation O >/dev/null
