@@ -116,8 +116,10 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 		return puts("Usage: aanwezig demo [--db FILE|URI] [--listen ADDR:PORT] [--no-serve]\n\n"
 			    "Creates a fresh demo database (default " DEMO_DEFAULT_DB ") for the fictional\n"
 			    "Gemeente Dijkwaard: one secretary, an open round with raters in every\n"
-			    "group, generated answers and one link left unanswered. It prints every\n"
-			    "personal link and serves the pages behind them at --listen (default\n"
+			    "group, generated answers and one link left unanswered, and three\n"
+			    "accounts (administrator, secretary, coach) with new random passwords.\n"
+			    "It prints every personal link and the accounts, and serves the pages\n"
+			    "at --listen (default\n"
 			    "127.0.0.1:8080) until stopped; --no-serve stops after printing. An\n"
 			    "earlier demo database at FILE is replaced; any other file is left alone."), 0;
 	if (listen_url(listen, url, sizeof url) != 0)
@@ -155,6 +157,11 @@ int cmd_demo(int argc, char **argv, struct cli *g)
 	for (size_t i = 0; i < n; i++)
 		printf("%s\t%s\t%s\n", l[i].group_id, l[i].name ? l[i].name : "Marieke van Dalen (leader)",
 		       l[i].url);
+	printf("\nLog in at %s/login as (new passwords every time the demo starts):\n", url);
+	for (int i = 0; i < DEMO_ACCOUNTS; i++)
+		printf("%-14s %-30s %s\n", d.account[i].role == ROLE_ADMIN ? "administrator"
+					    : d.account[i].role == ROLE_LEADER ? "secretary" : "coach",
+		       d.account[i].email, d.account[i].password);
 	printf("\nOpen the leader's link, or the unanswered one (Femke Hoekstra), in a browser.\n"
 	       "Look around on the command line with:\n"
 	       "  aanwezig --db %s round show %lld\n"

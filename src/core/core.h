@@ -645,17 +645,29 @@ int core_mail_login_link(struct core *c, const struct user *u, const char *nonce
 /* ---- Demo ---- */
 
 /* What core_demo made, for the front to print. */
+#define DEMO_ACCOUNTS 3
+#define DEMO_PASSWORD_LEN 23
+
 struct demo_result {
 	int64_t leader_id;
 	int64_t previous_round_id;   /* last year's round: closed and released */
 	int64_t round_id;            /* the current round: open */
 	size_t ninvited, nsubmitted;
+	/* The accounts to log in with: an administrator, the secretary and a
+	 * coach the released round is shared with. Passwords are new random
+	 * ones every time; the store keeps only their hashes. */
+	struct {
+		int role;
+		const char *email;       /* static */
+		char password[DEMO_PASSWORD_LEN + 1];
+	} account[DEMO_ACCOUNTS];
 };
 
 /* Fill a fresh instance with a fictional municipality: one secretary,
  * last year's round (released, so its report can be read) and an open round
  * with raters in every group, generated answers (some "kan ik niet
- * beoordelen", some open texts) and one link left unanswered. */
+ * beoordelen", some open texts) and one link left unanswered; and three
+ * accounts (see struct demo_result). */
 int core_demo(struct core *c, struct demo_result *out, struct err *e);
 
 #endif

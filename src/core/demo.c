@@ -11,6 +11,7 @@
 #include "core.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -258,6 +259,50 @@ static int demo_round(struct core *c, struct arena *a, int64_t leader, int then,
 	return AZ_OK;
 }
 
+/* A random password of DEMO_PASSWORD_LEN characters, "demo-" and three
+ * groups of five letters and digits (about 77 bits). */
+static void demo_password(char out[DEMO_PASSWORD_LEN + 1])
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	size_t k = 0;
+
+	memcpy(out, "demo", 4);
+	k = 4;
+	for (int g = 0; g < 3; g++) {
+		out[k++] = '-';
+		for (int i = 0; i < 5; i++)
+			out[k++] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	}
+	out[k] = '\0';
+}
+
+/* The administrator, the secretary's account and a coach who may read
+ * last year's report. */
+static int demo_accounts(struct core *c, struct demo_result *out, struct err *e)
+{
+	static const struct {
+		int role;
+		const char *email, *name;
+	} acc[DEMO_ACCOUNTS] = {
+		{ROLE_ADMIN, "beheer@dijkwaard.example", "Anouk Beheer"},
+		{ROLE_LEADER, "m.vandalen@dijkwaard.example", "Marieke van Dalen"},
+		{ROLE_COACH, "coach@dijkwaard.example", "Jan-Willem Coach"},
+	};
+	int64_t id;
+	int rc;
+
+	for (int i = 0; i < DEMO_ACCOUNTS; i++) {
+		out->account[i].role = acc[i].role;
+		out->account[i].email = acc[i].email;
+		demo_password(out->account[i].password);
+		if ((rc = core_user_add(c, &core_cli_actor, acc[i].email, acc[i].name, acc[i].role,
+					acc[i].role == ROLE_LEADER ? out->leader_id : 0, out->account[i].password,
+					"nl", &id, e)) != AZ_OK)
+			return rc;
+	}
+	return core_round_share(c, &core_cli_actor, out->previous_round_id, acc[2].email, 1, e);
+}
+
 int core_demo(struct core *c, struct demo_result *out, struct err *e)
 {
 	struct arena *a = arena_new();
@@ -274,6 +319,8 @@ int core_demo(struct core *c, struct demo_result *out, struct err *e)
 	    (rc = demo_round(c, a, out->leader_id, 1, 0, &seed, &out->previous_round_id, &n1, &n2, e)) == AZ_OK)
 		rc = demo_round(c, a, out->leader_id, 0, 1, &seed, &out->round_id, &out->ninvited,
 				&out->nsubmitted, e);
+	if (rc == AZ_OK)
+		rc = demo_accounts(c, out, e);
 	arena_free(a);
 	return rc;
 }
