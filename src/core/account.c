@@ -2,9 +2,10 @@
  * the shared rate limits.
  *
  * Nothing here lives in process memory: sessions and login links are rows
- * in the store holding only the BLAKE2b hash of their random 256-bit
- * token; a session's CSRF token is derived from that hash under the link
- * key; rate-limit counters are rows keyed by a keyed hash of the address
+ * in the store holding only the BLAKE2b hash of their 256-bit token (a
+ * session's random, a login link's derived from a random nonce under the
+ * link key, which only the outbox's message keeps); a session's CSRF
+ * token is derived from that hash under the link key; rate-limit counters are rows keyed by a keyed hash of the address
  * they count. So any number of server processes share them.
  *
  * Every wrong way to log in costs the same work and gets the same answer:
@@ -13,6 +14,7 @@
  */
 #include "core.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -305,8 +307,9 @@ int core_login_link_request(struct core *c, const struct client_info *ci, const 
 	struct actor who = anonymous(ci);
 	struct arena *a;
 	struct user u;
-	char mail[256], tok[TOKEN_LONG_LEN + 1], hash[TOKEN_HASH_HEX_LEN + 1], obj[32];
-	const char *why, *url;
+	char mail[256], nonce[TOKEN_HEX_LEN + 1], tok[TOKEN_LONG_LEN + 1], hash[TOKEN_HASH_HEX_LEN + 1];
+	char obj[32];
+	const char *why;
 	int rc;
 
 	if (email_normalise(email, mail, sizeof mail, &why) != 0)
@@ -326,11 +329,21 @@ int core_login_link_request(struct core *c, const struct client_info *ci, const 
 	}
 	if (rc != AZ_OK)
 		goto out;
-	token_random_long(tok);
+	/* The token is derived from a random nonce under the link key, as a
+	 * questionnaire's is: the store keeps its hash, the outbox the nonce,
+	 * and the sender derives the link again (outbox.c), so no copy of the
+	 * database holds a working login link. */
+	if ((rc = core_key(c, e)) != AZ_OK)
+		goto out;
+	token_random_hex(nonce);
+	if (token_derive_login(c->key, nonce, tok) != 0) {
+		rc = err_set(e, AZ_EINVAL, "the login link could not be made");
+		goto out;
+	}
 	token_hash(tok, hash);
-	url = arena_printf(a, "%s/login/l/%s", c->base_url, tok);
+	sodium_memzero(tok, sizeof tok);
 	if ((rc = c->st->ops->login_link_add(c->st, hash, u.id, ci->now + LOGIN_LINK_TTL, e)) != AZ_OK ||
-	    (rc = core_mail_login_link(c, &u, url, e)) != AZ_OK)
+	    (rc = core_mail_login_link(c, &u, nonce, e)) != AZ_OK)
 		goto out;
 	audit_quiet(c, &who, "login.link", user_object(obj, u.id), NULL);
 out:

@@ -636,8 +636,11 @@ int core_limit_hit(struct core *c, const char *kind, const char *subject, int64_
 /* Queue the invitation of every invitee of round_id who has an e-mail
  * address and has none queued yet (never twice); *queued: how many new. */
 int core_round_invite(struct core *c, int64_t round_id, size_t *queued, struct err *e);
-/* Queue a message with a one-time login link (url) for the account. */
-int core_mail_login_link(struct core *c, const struct user *u, const char *url, struct err *e);
+/* Queue a message with a one-time login link for the account, once per
+ * nonce (32 hex digits; see core_login_link_request): the message holds
+ * MAIL_LINK_MARK and the key "login:<nonce>", and the sender derives the
+ * link from the nonce under the link key (token_derive_login). */
+int core_mail_login_link(struct core *c, const struct user *u, const char *nonce, struct err *e);
 
 /* ---- Demo ---- */
 

@@ -46,6 +46,14 @@ struct outbox_tally {
  * retry_first, doubled each time, at most retry_max. */
 int64_t core_mail_backoff(const struct mail_settings *ms, int attempt);
 
+/* The bodies of an outbox message m (as outbox_claim gives it) as the
+ * sender sends them: with its link derived and put in where m holds
+ * MAIL_LINK_MARK; in the arena. AZ_ENOTFOUND when what the link is about
+ * is gone, AZ_ESTORE for a damaged nonce, AZ_EINVAL when a mark has no
+ * link to take its place. */
+int core_outbox_bodies(struct core *c, struct arena *a, const struct mail *m, const char **text,
+		       const char **html, struct err *e);
+
 /* A name for this process that no other process shares (host, process id,
  * random), under which it claims messages. */
 void core_mail_owner(char out[CORE_OWNER_MAX]);

@@ -3,15 +3,14 @@
  *
  * Every message is composed now and recorded in the outbox under a key
  * that names what it is ("invite:12", "remind:12:d7", "report:4",
- * "login:<hash>"); the store skips a key it already holds, so a message is
- * queued at most once however often this runs. Messages about an
- * invitation or a report carry MAIL_LINK_MARK instead of the personal
- * link: the sender (outbox.c) derives the link when it sends, so the
+ * "login:<nonce>"); the store skips a key it already holds, so a message is
+ * queued at most once however often this runs. Every message with a link
+ * (an invitation, a report, a one-time login link) carries MAIL_LINK_MARK
+ * instead: the sender (outbox.c) derives the link when it sends, so the
  * outbox never holds one.
  */
 #include "core.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -215,30 +214,26 @@ out:
 	return rc;
 }
 
-int core_mail_login_link(struct core *c, const struct user *u, const char *url, struct err *e)
+int core_mail_login_link(struct core *c, const struct user *u, const char *nonce, struct err *e)
 {
 	struct arena *a = arena_new();
 	struct mail_text t;
 	struct mail m = {0};
-	unsigned char h[16];
-	char hex[2 * sizeof h + 1];
 	int64_t now = (int64_t)time(NULL);
 	size_t added = 0;
 	int rc;
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
-	if (u == NULL || u->email == NULL || url == NULL) {
-		rc = err_set(e, AZ_EINVAL, "a login link needs an account with an e-mail address");
+	if (u == NULL || u->email == NULL || nonce == NULL || strlen(nonce) != TOKEN_HEX_LEN) {
+		rc = err_set(e, AZ_EINVAL, "a login link needs an account with an e-mail address and a nonce");
 		goto out;
 	}
-	if ((rc = mail_render_login(a, u->language, u->name, url, &t, e)) != AZ_OK)
+	if ((rc = mail_render_login(a, u->language, u->name, MAIL_LINK_MARK, &t, e)) != AZ_OK)
 		goto out;
-	/* Keyed by a hash of the link: one message per link, and the key
-	 * itself gives the link away to nobody. */
-	crypto_generichash(h, sizeof h, (const unsigned char *)url, strlen(url), NULL, 0);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	m.key = arena_printf(a, "login:%s", hex);
+	/* Keyed by the link's nonce: one message per link. The nonce gives
+	 * the link away to nobody without the link key. */
+	m.key = arena_printf(a, "login:%s", nonce);
 	m.to = u->email;
 	m.subject = t.subject;
 	m.text = t.text;

@@ -1,7 +1,9 @@
 /* outbox.c — sending what the outbox holds.
  *
  * One message at a time: claim it (the store marks it "sending" for this
- * process until a lease runs out), put the personal link in, send it,
+ * process until a lease runs out), put the personal link in (derived from
+ * what the message names: an invitation, a report, a login link's nonce;
+ * the outbox never holds a working link), send it,
  * record the outcome. A message is never sent twice: the claim is a
  * transaction, and one that was "sending" when a process died is marked
  * failed by the next claim rather than sent again (it may have arrived).
@@ -55,8 +57,28 @@ struct round_invs {
 	size_t n;
 };
 
+/* The one-time login link of a "login:<nonce>" message, derived from the
+ * nonce under the link key as core_login_link_request derived the token
+ * whose hash it stored. (A message queued before login links were derived
+ * holds its link itself and no mark: the link made here goes unused.) */
+static int login_link(struct core *c, struct arena *a, const struct mail *m, const char **url,
+		      struct err *e)
+{
+	char token[TOKEN_LONG_LEN + 1];
+	int rc;
+
+	if ((rc = core_key(c, e)) != AZ_OK)
+		return rc;
+	if (token_derive_login(c->key, m->key + 6, token) != 0)
+		return err_set(e, AZ_ESTORE, "message %lld has a damaged login link nonce", (long long)m->id);
+	*url = arena_printf(a, "%s/login/l/%s", c->base_url, token);
+	sodium_memzero(token, sizeof token);
+	return *url ? AZ_OK : err_set(e, AZ_ENOMEM, "out of memory");
+}
+
 /* The personal link a message is about, or NULL when it carries none:
- * the questionnaire's for an invitation, the report's for "report:". */
+ * the questionnaire's for an invitation, the report's for "report:", the
+ * login link for "login:". */
 static int message_link(struct core *c, struct arena *a, struct round_invs **cache, const struct mail *m,
 			const char **url, struct err *e)
 {
@@ -69,6 +91,8 @@ static int message_link(struct core *c, struct arena *a, struct round_invs **cac
 		long long round_id = strtoll(m->key + 7, NULL, 10);
 		return core_report_link(c, a, (int64_t)round_id, url, e);
 	}
+	if (strncmp(m->key, "login:", 6) == 0)
+		return login_link(c, a, m, url, e);
 	if (m->invitation_id == 0)
 		return AZ_OK;
 	for (ri = *cache; ri != NULL && ri->round_id != m->round_id; ri = ri->next)
@@ -96,11 +120,41 @@ static int message_link(struct core *c, struct arena *a, struct round_invs **cac
 	return err_set(e, AZ_ENOTFOUND, "invitation %lld is gone", (long long)m->invitation_id);
 }
 
-/* The message as bytes, with its link in and a Message-ID made from its
- * outbox id (so a copy sent again by an administrator is recognisable as
- * the same message). *why when it can't be built. */
+/* The bodies of m with its link put in where it holds MAIL_LINK_MARK,
+ * in the arena. A mark left over (no link to put in) is an error: the
+ * message would be useless. */
+static int message_bodies(struct core *c, struct arena *a, struct round_invs **cache, const struct mail *m,
+			  const char **text, const char **html, struct err *e)
+{
+	const char *url = NULL;
+	int rc;
+
+	*text = *html = NULL;
+	if ((rc = message_link(c, a, cache, m, &url, e)) != AZ_OK)
+		return rc;
+	*text = url && m->text ? mail_link_fill(a, m->text, url, 0) : m->text;
+	*html = url && m->html ? mail_link_fill(a, m->html, url, 1) : m->html;
+	if ((m->text && *text == NULL) || (m->html && *html == NULL))
+		return err_set(e, AZ_ENOMEM, "out of memory");
+	if ((*text && strstr(*text, MAIL_LINK_MARK)) || (*html && strstr(*html, MAIL_LINK_MARK)))
+		return err_set(e, AZ_EINVAL, "the link could not be put in");
+	return AZ_OK;
+}
+
+int core_outbox_bodies(struct core *c, struct arena *a, const struct mail *m, const char **text,
+		       const char **html, struct err *e)
+{
+	struct round_invs *cache = NULL;
+
+	return message_bodies(c, a, &cache, m, text, html, e);
+}
+
+/* The message as bytes, with its bodies as message_bodies made them and a
+ * Message-ID made from its outbox id (so a copy sent again by an
+ * administrator is recognisable as the same message). *why when it can't
+ * be built. */
 static int message_bytes(const struct mail_settings *ms, struct arena *a, const struct mail *m,
-			 const char *url, struct buf *out, const char **why)
+			 const char *text, const char *html, struct buf *out, const char **why)
 {
 	struct mime_message mm = {0};
 	const char *at = strrchr(ms->smtp.from, '@');
@@ -112,18 +166,16 @@ static int message_bytes(const struct mail_settings *ms, struct arena *a, const 
 	mm.from_name = ms->smtp.from_name;
 	mm.to = m->to;
 	mm.subject = m->subject;
-	mm.text = url ? mail_link_fill(a, m->text, url, 0) : m->text;
-	mm.html = m->html && url ? mail_link_fill(a, m->html, url, 1) : m->html;
+	mm.text = text;
+	mm.html = html;
 	/* The outbox keeps no language of its own; the HTML body names it. */
-	mm.lang = strstr(m->html ? m->html : "", "<html lang=\"en\"") ? "en" : "nl";
+	mm.lang = strstr(html ? html : "", "<html lang=\"en\"") ? "en" : "nl";
 	mm.message_id = arena_printf(a, "<aanwezig.%lld.%lld@%s>", (long long)m->id,
 				     (long long)m->created_at, at ? at + 1 : "localhost");
 	mm.date = (int64_t)time(NULL);
 	mm.boundary = boundary;
-	if (mm.text == NULL || (m->html && mm.html == NULL) || mm.message_id == NULL)
+	if (mm.text == NULL || mm.message_id == NULL)
 		return *why = "out of memory", -1;
-	if (url != NULL && strstr(mm.text, MAIL_LINK_MARK) != NULL)
-		return *why = "the link could not be put in", -1;
 	return mime_build(&mm, out, why);
 }
 
@@ -177,7 +229,7 @@ static int send_one(struct core *c, struct arena *a, struct round_invs **cache, 
 {
 	struct mail *m;
 	struct buf bytes;
-	const char *url = NULL, *why = NULL;
+	const char *text = NULL, *html = NULL, *why = NULL;
 	char answer[SMTP_ANSWER_MAX + 1];
 	int64_t now = (int64_t)time(NULL);
 	size_t n;
@@ -193,11 +245,11 @@ static int send_one(struct core *c, struct arena *a, struct round_invs **cache, 
 		return AZ_OK;
 	}
 	buf_init(&bytes);
-	if ((rc = message_link(c, a, cache, m, &url, e)) != AZ_OK) {
+	if (message_bodies(c, a, cache, m, &text, &html, e) != AZ_OK) {
 		/* Without its link the message is useless; say why. */
 		snprintf(answer, sizeof answer, "not sent: %.300s", e->msg);
 		outcome = SMTP_PERMANENT;
-	} else if (message_bytes(ms, a, m, url, &bytes, &why) != 0 || bytes.failed) {
+	} else if (message_bytes(ms, a, m, text, html, &bytes, &why) != 0 || bytes.failed) {
 		snprintf(answer, sizeof answer, "not sent: %s", why ? why : "out of memory");
 		outcome = SMTP_PERMANENT;
 	} else {

@@ -53,7 +53,8 @@ struct mail_invite {
 /* Compose an invitation or reminder. AZ_ENOMEM only. */
 int mail_render_invite(struct arena *a, const struct mail_invite *in, struct mail_text *out,
 		       struct err *e);
-/* Compose a message with a one-time login link for an account. */
+/* Compose a message with a one-time login link (or MAIL_LINK_MARK) for an
+ * account. */
 int mail_render_login(struct arena *a, const char *lang, const char *name, const char *url,
 		      struct mail_text *out, struct err *e);
 /* Compose "the report of your presence profile is ready" for the leader,

@@ -156,7 +156,7 @@ enum mail_state { MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED };
  * so the same message (an invitation, a reminder) is never queued twice. */
 struct mail {
 	int64_t id;
-	const char *key;            /* "invite:12", "remind:12:7", "login:<hash>" */
+	const char *key;            /* "invite:12", "remind:12:7", "login:<nonce>" */
 	int64_t round_id;           /* 0 when not about a round */
 	int64_t invitation_id;      /* 0 when not for an invitation */
 	const char *to;

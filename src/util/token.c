@@ -23,24 +23,24 @@ void token_random_hex(char out[TOKEN_HEX_LEN + 1])
 	sodium_memzero(raw, sizeof raw);
 }
 
-/* keyed BLAKE2b(label || nonce), 16 bytes, base64url. */
+/* keyed BLAKE2b(label || nonce), nout bytes (at most TOKEN_LONG_BYTES),
+ * base64url into out (room for 4 * nout / 3 + 2 characters). */
 static int derive(const unsigned char key[TOKEN_KEY_BYTES], const char *label, const char *nonce_hex,
-		  char out[TOKEN_TEXT_LEN + 1])
+		  size_t nout, char *out, size_t out_size)
 {
-	unsigned char nonce[TOKEN_BYTES], tok[TOKEN_BYTES];
+	unsigned char nonce[TOKEN_BYTES], tok[TOKEN_LONG_BYTES];
 	size_t got = 0;
 	crypto_generichash_state st;
 
-	if (strlen(nonce_hex) != TOKEN_HEX_LEN ||
+	if (nout > sizeof tok || strlen(nonce_hex) != TOKEN_HEX_LEN ||
 	    sodium_hex2bin(nonce, sizeof nonce, nonce_hex, TOKEN_HEX_LEN,
 			   NULL, &got, NULL) != 0 || got != sizeof nonce)
 		return -1;
-	crypto_generichash_init(&st, key, TOKEN_KEY_BYTES, sizeof tok);
+	crypto_generichash_init(&st, key, TOKEN_KEY_BYTES, nout);
 	crypto_generichash_update(&st, (const unsigned char *)label, strlen(label));
 	crypto_generichash_update(&st, nonce, sizeof nonce);
-	crypto_generichash_final(&st, tok, sizeof tok);
-	sodium_bin2base64(out, TOKEN_TEXT_LEN + 1, tok, sizeof tok,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_generichash_final(&st, tok, nout);
+	sodium_bin2base64(out, out_size, tok, nout, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(tok, sizeof tok);
 	return 0;
 }
@@ -49,13 +49,21 @@ static int derive(const unsigned char key[TOKEN_KEY_BYTES], const char *label, c
 int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
 		 char out[TOKEN_TEXT_LEN + 1])
 {
-	return derive(key, "aanwezig link v1", nonce_hex, out);
+	return derive(key, "aanwezig link v1", nonce_hex, TOKEN_BYTES, out, TOKEN_TEXT_LEN + 1);
 }
 
 int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
 		      char out[TOKEN_TEXT_LEN + 1])
 {
-	return derive(key, "aanwezig csrf v1", nonce_hex, out);
+	return derive(key, "aanwezig csrf v1", nonce_hex, TOKEN_BYTES, out, TOKEN_TEXT_LEN + 1);
+}
+
+/* BLAKE2b's output length is part of its parameters, so a 32-byte output
+ * is no extension of a 16-byte one; the label keeps them apart anyway. */
+int token_derive_login(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		       char out[TOKEN_LONG_LEN + 1])
+{
+	return derive(key, "aanwezig login link v1", nonce_hex, TOKEN_LONG_BYTES, out, TOKEN_LONG_LEN + 1);
 }
 
 void token_random_long(char out[TOKEN_LONG_LEN + 1])

@@ -46,11 +46,20 @@ void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1]);
  * before any lookup so that junk never reaches the store. */
 int token_well_formed(const char *s);
 
-/* Session ids and one-time login links carry 256 bits: 32 random bytes,
- * base64url without padding. Only their hash (token_hash) is stored. */
+/* Session ids and one-time login links carry 256 bits (a session id 32
+ * random bytes; a login link's token, token_derive_login), base64url
+ * without padding. Only their hash (token_hash) is stored. */
 #define TOKEN_LONG_BYTES 32
 #define TOKEN_LONG_LEN 43
 
+/* Derive the token of a one-time login link from its nonce (32 hex
+ * digits) under key: keyed BLAKE2b with its own label and a 256-bit
+ * output, so it never equals a questionnaire's or a CSRF token. Returns 0,
+ * or -1 when the nonce is not 32 hex digits. out gets 43 chars plus NUL.
+ * Like a personal link, the login link is derived when the message is sent
+ * (the outbox holds the nonce), and only its hash is stored. */
+int token_derive_login(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+		       char out[TOKEN_LONG_LEN + 1]);
 /* A new random 256-bit token as TOKEN_LONG_LEN base64url characters. */
 void token_random_long(char out[TOKEN_LONG_LEN + 1]);
 /* A new random 128-bit token as TOKEN_TEXT_LEN base64url characters. */

@@ -10,6 +10,7 @@
 
 #include "../../src/core/core.h"
 #include "../../src/core/core_mail.h"
+#include "../../src/render/mail.h"
 #include "../../src/util/text.h"
 
 extern const char common_passwords_txt[];
@@ -379,27 +380,52 @@ static void logout_here_and_everywhere(void **state)
 	assert_int_equal(core_session_open(&f->c, f->a, c.cookie, t, &lim, &u, csrf, &e), AZ_ENOTFOUND);
 }
 
-/* The token of the newest login link in the outbox. */
+/* The token of the newest login link in the outbox, taken from the
+ * message as the sender sends it (core_outbox_bodies, the code path of
+ * outbox.c); the outbox row itself must hold neither the link nor the
+ * token, on either backend. */
 static const char *last_link(struct fx *f, size_t *nmail)
 {
-	struct mail *m;
+	static const char base[] = "https://aanwezig.example/login/l/";
+	struct mail *m, *claimed;
 	struct err e = {0};
-	const char *p;
+	const char *text, *html, *p, *tok;
+	char sql[512];
+	size_t n = 0;
 
 	assert_int_equal(f->c.st->ops->outbox_list(f->c.st, f->a, 0, &m, nmail, &e), AZ_OK);
 	if (*nmail == 0)
 		return NULL;
-	/* outbox_list leaves the bodies out: read the newest one whole. */
-	{
-		struct mail *claimed;
-		size_t n = 0;
-		assert_int_equal(f->c.st->ops->outbox_claim(f->c.st, f->a, "test", (int64_t)time(NULL) + 10,
-							     (int64_t)time(NULL) + 100, 10, &claimed, &n, &e), AZ_OK);
-		assert_true(n >= 1);
-		p = strstr(claimed[n - 1].text, "/login/l/");
-		assert_non_null(p);
-		return arena_strndup(f->a, p + 9, TOKEN_LONG_LEN);
-	}
+	/* outbox_list leaves the bodies out: claim the newest to read it whole. */
+	assert_int_equal(f->c.st->ops->outbox_claim(f->c.st, f->a, "test", (int64_t)time(NULL) + 10,
+						     (int64_t)time(NULL) + 100, 10, &claimed, &n, &e), AZ_OK);
+	assert_true(n >= 1);
+	m = &claimed[n - 1];
+	/* Stored: the mark where the link goes, the nonce in the key. */
+	assert_true(strncmp(m->key, "login:", 6) == 0);
+	assert_int_equal(strlen(m->key), 6 + TOKEN_HEX_LEN);
+	assert_non_null(strstr(m->text, MAIL_LINK_MARK));
+	assert_non_null(strstr(m->html, MAIL_LINK_MARK));
+	assert_null(strstr(m->text, "/login/l/"));
+	assert_null(strstr(m->html, "/login/l/"));
+	/* Sent: the link in both bodies. */
+	assert_int_equal(core_outbox_bodies(&f->c, f->a, m, &text, &html, &e), AZ_OK);
+	assert_null(strstr(text, MAIL_LINK_MARK));
+	assert_non_null(p = strstr(text, base));
+	tok = arena_strndup(f->a, p + strlen(base), TOKEN_LONG_LEN);
+	assert_true(token_long_well_formed(tok));
+	p = arena_printf(f->a, "href=\"%s%s\"", base, tok);
+	assert_non_null(strstr(html, p));
+	/* The rows as a copy of the database holds them. The token has only
+	 * base64url characters, so LIKE needs no escaping ('_' matches more,
+	 * which only makes the check stricter). */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'login:%%' AND ("
+		 "text_body LIKE '%%/login/l/%%' OR COALESCE(html_body, '') LIKE '%%/login/l/%%' OR "
+		 "key LIKE '%%%s%%' OR text_body LIKE '%%%s%%' OR COALESCE(html_body, '') LIKE '%%%s%%')",
+		 tok, tok, tok);
+	assert_int_equal(test_db_int(f->db, sql), 0);
+	assert_true(test_db_int(f->db, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'login:%'") >= 1);
+	return tok;
 }
 
 static void login_links_work_once_and_briefly(void **state)
@@ -433,6 +459,49 @@ static void login_links_work_once_and_briefly(void **state)
 	assert_int_equal(core_login_link_request(&f->c, &ci, "coach@example.org", &e), AZ_OK);
 	assert_int_equal(core_login_link_request(&f->c, &ci, "coach@example.org", &e), AZ_ELIMIT);
 	assert_int_equal(core_login_link_request(&f->c, &ci, "nobody@example.org", &e), AZ_OK);
+}
+
+/* The outbox holds a nonce, not a link: what it yields depends on the
+ * link key. Under another key (a copy of the database without the key
+ * file) the link it makes does not log in; a damaged nonce or a mark with
+ * no link to take its place sends nothing. */
+static void a_login_message_is_worth_nothing_without_the_key(void **state)
+{
+	struct fx *f = *state;
+	struct client_info ci = at((int64_t)time(NULL));
+	struct core other;
+	struct mail *claimed, m;
+	struct login l;
+	struct err e = {0};
+	const char *text, *html, *p;
+	char path[128];
+	size_t n = 0;
+	FILE *k;
+
+	assert_int_equal(core_login_link_request(&f->c, &ci, "coach@example.org", &e), AZ_OK);
+	assert_int_equal(f->c.st->ops->outbox_claim(f->c.st, f->a, "test", (int64_t)time(NULL) + 10,
+						     (int64_t)time(NULL) + 100, 10, &claimed, &n, &e), AZ_OK);
+	assert_int_equal(n, 1);
+	m = claimed[0];
+	snprintf(path, sizeof path, "%s/other.key", f->dir);
+	assert_non_null(k = fopen(path, "w"));
+	fprintf(k, "%064d\n", 7);
+	fclose(k);
+	assert_int_equal(core_open(&other, f->db, path, "https://aanwezig.example", &e), AZ_OK);
+	assert_int_equal(core_outbox_bodies(&other, f->a, &m, &text, &html, &e), AZ_OK);
+	assert_non_null(p = strstr(text, "/login/l/"));
+	p = arena_strndup(f->a, p + 9, TOKEN_LONG_LEN);
+	assert_int_equal(core_login_link_use(&other, f->a, &ci, p, &l, &e), AZ_ENOTFOUND);
+	core_close(&other);
+	/* With the right key it works. */
+	assert_int_equal(core_outbox_bodies(&f->c, f->a, &m, &text, &html, &e), AZ_OK);
+	assert_non_null(p = strstr(text, "/login/l/"));
+	p = arena_strndup(f->a, p + 9, TOKEN_LONG_LEN);
+	assert_int_equal(core_login_link_use(&f->c, f->a, &ci, p, &l, &e), AZ_OK);
+	m.key = "login:zz0102030405060708090a0b0c0d0e0f";
+	assert_int_equal(core_outbox_bodies(&f->c, f->a, &m, &text, &html, &e), AZ_ESTORE);
+	m.key = "note:1";
+	assert_int_equal(core_outbox_bodies(&f->c, f->a, &m, &text, &html, &e), AZ_EINVAL);
 }
 
 static void changing_the_password_ends_other_sessions(void **state)
@@ -570,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_store_holds_only_hashes, setup, teardown),
 		cmocka_unit_test_setup_teardown(logout_here_and_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(login_links_work_once_and_briefly, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_login_message_is_worth_nothing_without_the_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(changing_the_password_ends_other_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(logins_and_failures_are_audited, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_calendar_work_deletes_what_expired, setup, teardown),

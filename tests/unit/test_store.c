@@ -316,6 +316,30 @@ static void tokens_depend_on_key_and_nonce(void **state)
 	assert_false(token_equal("abc", "abd", 3));
 }
 
+/* A login link's token: 256 bits from the nonce under the key, with a
+ * label of its own (the values are keyed BLAKE2b computed independently,
+ * with Python's hashlib), so it never equals a questionnaire's token. */
+static void login_tokens_are_long_and_apart_from_link_tokens(void **state)
+{
+	unsigned char k1[TOKEN_KEY_BYTES] = {1}, k2[TOKEN_KEY_BYTES] = {2};
+	char a[TOKEN_LONG_LEN + 1], b[TOKEN_LONG_LEN + 1], c[TOKEN_LONG_LEN + 1], q[TOKEN_TEXT_LEN + 1];
+	const char *n1 = "000102030405060708090a0b0c0d0e0f", *n2 = "000102030405060708090a0b0c0d0e10";
+
+	(void)state;
+	assert_int_equal(token_derive_login(k1, n1, a), 0);
+	assert_string_equal(a, "g2ltp12ecD-d4VduZpnWX5y_fpMDDG_R6WT3_EwDbq0");
+	assert_true(token_long_well_formed(a));
+	assert_int_equal(token_derive(k1, n1, q), 0);
+	assert_string_equal(q, "4yIGe38gd9_NooPVA6aMZw");
+	assert_false(strncmp(a, q, TOKEN_TEXT_LEN) == 0);
+	assert_int_equal(token_derive_login(k2, n1, b), 0);
+	assert_int_equal(token_derive_login(k1, n2, c), 0);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_int_equal(token_derive_login(k1, "xyz", a), -1);
+	assert_int_equal(token_derive_login(k1, "zz0102030405060708090a0b0c0d0e0f", a), -1);
+}
+
 static struct response make_resp(struct arena *a, int64_t round, const char *group, int score)
 {
 	struct response r = {0};
@@ -1284,6 +1308,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(invitations_are_added_all_or_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_token_hash_finds_an_invitation, setup, teardown),
 		cmocka_unit_test(tokens_depend_on_key_and_nonce),
+		cmocka_unit_test(login_tokens_are_long_and_apart_from_link_tokens),
 		cmocka_unit_test_setup_teardown(a_submitted_response_is_detached_from_its_invitation, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failing_submission_leaves_nothing_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(round_transitions_check_the_current_state, setup, teardown),
