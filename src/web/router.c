@@ -378,12 +378,15 @@ static const char *url_component(struct request *req, const char *s)
 	return out;
 }
 
-static void audit(struct request *req, const char *action, const char *detail)
+/* An audit entry about a request to route r. Its object is the path, but
+ * for a route whose argument is a token (a login link's above all) the
+ * route's own path: the log must not hold a working link. */
+static void audit(struct request *req, const struct route *r, const char *action, const char *detail)
 {
 	struct actor who = web_actor(req);
 	struct err e = {0};
 
-	(void)core_audit(&req->app->core, &who, action, req->path, detail, &e);
+	(void)core_audit(&req->app->core, &who, action, r->has_arg ? r->path : req->path, detail, &e);
 }
 
 /* The roles check of route r; 0 after rendering the answer when the
@@ -418,7 +421,7 @@ static int allowed(struct request *req, struct reply *res, const struct route *r
 		return 0;
 	}
 	if ((req->user->role & roles) == 0) {
-		audit(req, "access.denied", user_role_name(req->user->role));
+		audit(req, r, "access.denied", user_role_name(req->user->role));
 		page_error(req, res, 403, N_("No access"),
 			   N_("Your account may not use this page. If you think it should, ask an administrator."));
 		return 0;
@@ -441,7 +444,7 @@ static int csrf_checked(struct request *req, struct reply *res, const struct rou
 	if (web_csrf_ok(given, req->csrf))
 		return 1;
 	if (req->user != NULL)
-		audit(req, "csrf.failed", NULL);
+		audit(req, r, "csrf.failed", NULL);
 	page_error(req, res, 403, N_("The form has expired"),
 		   N_("This form could not be accepted: it was not sent from this page, or the page is too old. "
 		      "Go back, reload the page and try again."));

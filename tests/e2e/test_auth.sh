@@ -427,6 +427,29 @@ expect_eq "$code" "410"
 get /login/l/not-a-token
 expect_eq "$code" "404"
 
+test_case "a refused login-link form leaves no working link in the audit log"
+# Opened logged out, then logged in with a password in another tab: the
+# link's form holds the login form's token, no longer this browser's.
+get /login/link -c jx -b jx
+post /login/link "csrf=$(csrf_of)&email=linkonly%40example.org" -b jx
+link=$(mail_link 3)
+[ -n "$link" ] || _bad "no third login link arrived by e-mail"
+tok=${link#/login/l/}
+get "$link" -c jx -b jx
+stale=$(csrf_of)
+login jx beheer%40dijkwaard.nl "$PW_URL"
+expect_eq "$code" "303"
+post "$link" "csrf=$stale" -b jx
+expect_eq "$code" "403"
+n=$(sql "select count(*) from audit where action = 'csrf.failed' and object = '/login/l/'")
+expect_eq "$n" "1"
+expect_eq "$(sql "select count(*) from audit where object like '%$tok%' or coalesce(detail, '') like '%$tok%'")" "0"
+# The link still works from the page as it is now.
+get "$link" -b jx
+post "$link" "csrf=$(csrf_of)" -b jx -c jx
+expect_eq "$code" "303"
+expect_eq "$(header Location)" "Location: /coach"
+
 test_case "ten failures for one address, known or not, then 429 even with the right password"
 get /login -c jt -b jt
 c=$(csrf_of)
