@@ -2587,7 +2587,7 @@ static const char SQL_ERASE_AUDIT[] =
  * link, an invitation to rate a colleague). */
 static const char SQL_ERASE_OUTBOX[] =
 	"DELETE FROM outbox WHERE EXISTS (SELECT 1 FROM " LEADER_ADDRS " m"
-	" WHERE instr(lower(outbox.to_addr), m.email) > 0)";
+	" WHERE lower(outbox.to_addr) = lower(m.email))";
 static const char SQL_ERASE_RATES[] =
 	"DELETE FROM ratelimits WHERE EXISTS (SELECT 1 FROM " LEADER_ADDRS " m"
 	" WHERE instr(lower(ratelimits.key), m.email) > 0)";

@@ -1294,6 +1294,29 @@ static void an_erased_leader_leaves_nothing_behind(void **state)
 	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM audit WHERE actor = 'cli'"), 1);
 }
 
+/* Regression: the leader's messages were found by a substring of the
+ * address, so erasing leider@ took the waiting mail of oud-leider@ too. */
+static void erasing_a_leader_leaves_the_mail_of_similar_addresses(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	struct mail m[3];
+	size_t added;
+
+	add_user(f, "oud-leider@example.org", ROLE_COACH, 0);
+	m[0] = make_mail("login:a", 0, 0, 0);
+	m[0].to = "leider@example.org";
+	m[1] = make_mail("login:b", 0, 0, 0);
+	m[1].to = "oud-leider@example.org";
+	m[2] = make_mail("login:c", 0, 0, 0);
+	m[2].to = "leider@example.org.example";
+	assert_int_equal(f->st->ops->outbox_add(f->st, m, 3, &added, &e), AZ_OK);
+	assert_int_equal(added, 3);
+	assert_int_equal(f->st->ops->leader_erase(f->st, f->leader, &e), AZ_OK);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox WHERE key = 'login:a'"), 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM outbox WHERE key IN ('login:b', 'login:c')"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1331,6 +1354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_audit_log_is_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(raters_of_rounds_closed_long_enough_are_erased, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_erased_leader_leaves_nothing_behind, setup, teardown),
+		cmocka_unit_test_setup_teardown(erasing_a_leader_leaves_the_mail_of_similar_addresses, setup, teardown),
 	};
 	return cmocka_run_group_tests_name(test_on_pg() ? "store on PostgreSQL" : "store on SQLite", tests, NULL, NULL);
 }
