@@ -114,7 +114,8 @@ static int round_tick(int argc, char **argv, struct cli *g)
 			    "(`aanwezig privacy retention`). --today acts as if it were DATE, to try a\n"
 			    "schedule. Closing and erasing are recorded in the audit log.\n\n"
 			    "It also deletes, by the clock, login sessions that have ended, login links\n"
-			    "that have expired and rate-limit counts older than 15 minutes. Sessions go\n"
+			    "that have expired, rate-limit counts older than 15 minutes, and the drafts\n"
+			    "of rounds that have closed (nobody can hand them in). Sessions go\n"
 			    "after 1800 s without a request or 43200 s after login; a server started\n"
 			    "with longer --session-idle or --session-max needs the same options here\n"
 			    "(shorter ones make no difference: its own server refuses those sessions)."), 0;
@@ -140,10 +141,11 @@ static int round_tick(int argc, char **argv, struct cli *g)
 		printf("%zu round%s closed, %zu reminder%s queued, %lld rater%s' names erased\n", r.closed,
 		       r.closed == 1 ? "" : "s", r.reminded, r.reminded == 1 ? "" : "s", (long long)r.erased,
 		       r.erased == 1 ? "" : "s");
-		printf("expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s\n",
+		printf("expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s, "
+		       "%lld draft%s of closed rounds\n",
 		       (long long)r.swept.sessions, r.swept.sessions == 1 ? "" : "s", (long long)r.swept.login_links,
 		       r.swept.login_links == 1 ? "" : "s", (long long)r.swept.ratelimits,
-		       r.swept.ratelimits == 1 ? "" : "s");
+		       r.swept.ratelimits == 1 ? "" : "s", (long long)r.swept.drafts, r.swept.drafts == 1 ? "" : "s");
 	}
 	core_close(&c);
 	return rc;

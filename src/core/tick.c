@@ -2,7 +2,7 @@
  * themselves after their deadline, reminders go out at set days before it,
  * raters' names and addresses are erased a number of days after a round
  * closed, and what expired by the clock (sessions, login links, rate-limit
- * windows) is deleted. Run by the server's worker every minute and by
+ * windows) or with its round (the drafts of closed rounds) is deleted. Run by the server's worker every minute and by
  * `aanwezig round tick`; running it twice, or in two processes at once,
  * does nothing twice (a transition happens once, a reminder's key is
  * unique, erasing what is erased changes nothing).

@@ -65,11 +65,12 @@ static void tick(struct core_worker *w)
 		say(w, "%zu round%s closed at the deadline, %zu reminder%s queued, %lld rater%s' names erased",
 		    r.closed, r.closed == 1 ? "" : "s", r.reminded, r.reminded == 1 ? "" : "s",
 		    (long long)r.erased, r.erased == 1 ? "" : "s");
-	if (r.swept.sessions > 0 || r.swept.login_links > 0 || r.swept.ratelimits > 0)
-		say(w, "expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s",
+	if (r.swept.sessions > 0 || r.swept.login_links > 0 || r.swept.ratelimits > 0 || r.swept.drafts > 0)
+		say(w, "expired and deleted: %lld session%s, %lld login link%s, %lld rate-limit count%s, "
+		    "%lld draft%s of closed rounds",
 		    (long long)r.swept.sessions, r.swept.sessions == 1 ? "" : "s", (long long)r.swept.login_links,
 		    r.swept.login_links == 1 ? "" : "s", (long long)r.swept.ratelimits,
-		    r.swept.ratelimits == 1 ? "" : "s");
+		    r.swept.ratelimits == 1 ? "" : "s", (long long)r.swept.drafts, r.swept.drafts == 1 ? "" : "s");
 }
 
 static void send_due(struct core_worker *w)

@@ -1936,8 +1936,12 @@ static int pg_ratelimit_peek(struct store *stp, const char *key, int64_t window,
 static const char SQL_SWEEP[] =
 	"WITH s AS (DELETE FROM sessions WHERE seen_at < $1 OR created_at < $2 RETURNING 1),"
 	" l AS (DELETE FROM login_links WHERE expires_at < $3 RETURNING 1),"
-	" r AS (DELETE FROM ratelimits WHERE \"window\" < $4 RETURNING 1)"
-	" SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM r)";
+	" r AS (DELETE FROM ratelimits WHERE \"window\" < $4 RETURNING 1),"
+	/* Drafts of rounds no longer open: nobody can hand them in. */
+	" d AS (DELETE FROM drafts WHERE EXISTS (SELECT 1 FROM invitations i JOIN rounds o ON o.id = i.round_id"
+	"  WHERE i.id = drafts.invitation_id AND o.state <> 'open') RETURNING 1)"
+	" SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM l), (SELECT count(*) FROM r),"
+	" (SELECT count(*) FROM d)";
 
 static int pg_sweep(struct store *stp, int64_t now, int64_t idle, int64_t absolute, int64_t window_before,
 		    struct sweep_counts *out, struct err *e)
@@ -1956,6 +1960,7 @@ static int pg_sweep(struct store *stp, int64_t now, int64_t idle, int64_t absolu
 		out->sessions = cell_int(res, 0, 0);
 		out->login_links = cell_int(res, 0, 1);
 		out->ratelimits = cell_int(res, 0, 2);
+		out->drafts = cell_int(res, 0, 3);
 	}
 	PQclear(res);
 	return AZ_OK;

@@ -2167,6 +2167,11 @@ static int sq_ratelimit_peek(struct store *stp, const char *key, int64_t window,
 static const char SQL_SWEEP_SESSIONS[] = "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2";
 static const char SQL_SWEEP_LINKS[] = "DELETE FROM login_links WHERE expires_at < ?1";
 static const char SQL_SWEEP_RATES[] = "DELETE FROM ratelimits WHERE \"window\" < ?1";
+/* Drafts of rounds no longer open: nobody can hand them in. Looked up
+ * from the drafts, which are few, by primary keys. */
+static const char SQL_SWEEP_DRAFTS[] =
+	"DELETE FROM drafts WHERE EXISTS (SELECT 1 FROM invitations i JOIN rounds r ON r.id = i.round_id"
+	" WHERE i.id = drafts.invitation_id AND r.state <> 'open')";
 
 static int sq_sweep(struct store *stp, int64_t now, int64_t idle, int64_t absolute, int64_t window_before,
 		    struct sweep_counts *out, struct err *e)
@@ -2180,6 +2185,7 @@ static int sq_sweep(struct store *stp, int64_t now, int64_t idle, int64_t absolu
 		{SQL_SWEEP_SESSIONS, 2, {now - idle, now - absolute}, &out->sessions},
 		{SQL_SWEEP_LINKS, 1, {now, 0}, &out->login_links},
 		{SQL_SWEEP_RATES, 1, {window_before, 0}, &out->ratelimits},
+		{SQL_SWEEP_DRAFTS, 0, {0, 0}, &out->drafts},
 	};
 	struct sq *s = SQ(stp);
 	struct conn *c;

@@ -148,6 +148,7 @@ struct sweep_counts {
 	int64_t sessions;
 	int64_t login_links;
 	int64_t ratelimits;
+	int64_t drafts;        /* of rounds no longer open */
 };
 
 enum mail_state { MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED };
@@ -425,8 +426,10 @@ struct store_ops {
 	/* Delete what has expired, in one transaction: sessions that
 	 * session_get would refuse at `now` (idle for more than idle seconds or
 	 * older than absolute seconds), login links that login_link_use would
-	 * refuse (expires_at before now), and rate-limit windows before
-	 * window_before. Without this they stay until presented again. */
+	 * refuse (expires_at before now), rate-limit windows before
+	 * window_before, and the drafts of rounds that are no longer open
+	 * (nobody can hand them in; they hold a named invitee's answers).
+	 * Without this they stay until presented again. */
 	int (*sweep)(struct store *st, int64_t now, int64_t idle, int64_t absolute, int64_t window_before,
 		     struct sweep_counts *out, struct err *e);
 };

@@ -914,6 +914,34 @@ static void rate_limits_count_per_window(void **state)
 
 /* sweep deletes exactly what session_get, login_link_use and the rate
  * limits would no longer accept, at the same edges, and nothing else. */
+/* A draft is a named invitee's answers so far: once the round has closed
+ * nobody can hand it in, and it must not stay. */
+static void sweep_deletes_the_drafts_of_closed_rounds(void **state)
+{
+	struct fix *f = *state;
+	struct err e = {0};
+	const struct store_ops *o = f->st->ops;
+	struct invitation v[2];
+	struct sweep_counts n;
+
+	v[0] = make_inv(f->a, f->round, "mt", "r1@example.org");
+	v[1] = make_inv(f->a, f->round, "mt", "r2@example.org");
+	assert_int_equal(o->invitations_add(f->st, v, 2, NULL, &e), AZ_OK);
+	move(f, ROUND_DRAFT, ROUND_OPEN);
+	assert_int_equal(o->draft_save(f->st, v[0].id, f->round, "mt", "{\"OMG1\": 2}", &e), AZ_OK);
+	assert_int_equal(o->draft_save(f->st, v[1].id, f->round, "mt", "{\"OMG1\": 5}", &e), AZ_OK);
+	/* Open: the drafts are needed. */
+	assert_int_equal(o->sweep(f->st, 5000, 600, 3600, 4100, &n, &e), AZ_OK);
+	assert_int_equal(n.drafts, 0);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM drafts"), 2);
+	move(f, ROUND_OPEN, ROUND_CLOSED);
+	assert_int_equal(o->sweep(f->st, 5000, 600, 3600, 4100, &n, &e), AZ_OK);
+	assert_int_equal(n.drafts, 2);
+	assert_int_equal(db_int(f, "SELECT COUNT(*) FROM drafts"), 0);
+	assert_int_equal(o->sweep(f->st, 5000, 600, 3600, 4100, &n, &e), AZ_OK);
+	assert_int_equal(n.drafts, 0);
+}
+
 static void sweep_deletes_only_what_expired(void **state)
 {
 	struct fix *f = *state;
@@ -926,7 +954,7 @@ static void sweep_deletes_only_what_expired(void **state)
 		{"old", uid, 1399, 4900},      /* 3601 s since login */
 		{"oldedge", uid, 1400, 4900},  /* 3600 s: still good */
 	};
-	struct sweep_counts n = {-1, -1, -1};
+	struct sweep_counts n = {-1, -1, -1, -1};
 	struct session s;
 	struct user u;
 
@@ -1348,6 +1376,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_login_link_works_once_and_not_after_it_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(rate_limits_count_per_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(sweep_deletes_only_what_expired, setup, teardown),
+		cmocka_unit_test_setup_teardown(sweep_deletes_the_drafts_of_closed_rounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_are_shared_with_coaches, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_message_is_queued_once_per_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_interrupted_message_fails_and_is_never_resent_on_its_own, setup, teardown),
