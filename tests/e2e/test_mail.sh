@@ -160,6 +160,10 @@ run aanwezig --db "$DB" round remind 1
 expect_rc 0; expect_out "4 messages queued"
 run aanwezig --db "$DB" round remind 1
 expect_out "0 messages queued"
+# The audit log, which every administrator reads on the web, does not
+# count them: invited minus reminded is how many answered.
+run aanwezig --db "$DB" audit list
+printf '%s\n' "$out" | grep -P '\tround\.remind\t' | grep -q queued && _bad "the log counts reminders: $out"
 run aanwezig --db "$DB" --base-url "$URL" mail send
 expect_out "4 sent"
 expect_eq "$(count_in main accepted bert@example.org)" "1"
