@@ -107,6 +107,13 @@ static int round_move(int argc, char **argv, struct cli *g, const char *verb)
 		char action[32], object[32];
 		printf("round %lld is %s\n", (long long)id,
 		       strcmp(verb, "open") == 0 ? "open" : strcmp(verb, "close") == 0 ? "closed" : "released");
+		if (strcmp(verb, "release") == 0) {
+			const char *url;
+			struct arena *ra = arena_new();
+			if (ra != NULL && core_report_link(&c, ra, id, &url, &e) == AZ_OK)
+				printf("the leader's report: %s\n", url);
+			arena_free(ra);
+		}
 		if (c.mail && strcmp(verb, "close") != 0)
 			printf("%s queued; `aanwezig serve` sends them, or `aanwezig mail send` now\n",
 			       strcmp(verb, "open") == 0 ? "the invitations are" : "the leader's notice is");
@@ -216,7 +223,15 @@ static int round_show(int argc, char **argv, struct cli *g)
 		printf("list         %s%s\n", nomination_state_name(v.round.nomination),
 		       v.round.needs_approval ? " (needs approval)" : "");
 		printf("reminders    %s\n", v.round.reminders && v.round.reminders[0] ? v.round.reminders : "-");
-		printf("instrument   %s %s (%.12s)\n\n", v.stored.key, v.stored.version, v.stored.digest);
+		printf("instrument   %s %s (%.12s)\n", v.stored.key, v.stored.version, v.stored.digest);
+		if (v.round.state >= ROUND_CLOSED) {
+			/* The leader's report link (it shows the report once released). */
+			const char *url;
+			if (core_report_link(&c, a, id, &url, &e) == AZ_OK)
+				printf("report       %s%s\n", url,
+				       v.round.state == ROUND_RELEASED ? "" : " (shows the report once released)");
+		}
+		putchar('\n');
 		if (print_progress(a, &v) != 0)
 			rc = cli_fail(&(struct err){AZ_ENOMEM, "out of memory"});
 		round_view_reset(&v);

@@ -6,6 +6,7 @@
 #include "core.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../profile/anonymity.h"
@@ -293,11 +294,17 @@ int core_instance_analysis(struct core *c, struct arena *a, int64_t instrument_i
 	return stats_reliability(a, d, sr, n, cfg.threshold, &out->reliability, e);
 }
 
-int core_report_link(struct core *c, struct arena *a, int64_t round_id, const char **url, struct err *e)
+/* The report's token: a MAC of the leader's invitation nonce under the
+ * link key with a label of its own, followed by the round's number. Not
+ * the questionnaire's token: whoever holds the leader's questionnaire link
+ * (an administrator handing links out) cannot read the report with it. */
+#define REPORT_ID_MAX 19
+
+static int report_mac(struct core *c, struct arena *a, int64_t round_id, char mac[TOKEN_TEXT_LEN + 1],
+		      struct err *e)
 {
 	struct invitation *inv;
 	size_t n;
-	char token[TOKEN_TEXT_LEN + 1];
 	int rc;
 
 	if ((rc = core_key(c, e)) != AZ_OK ||
@@ -306,27 +313,42 @@ int core_report_link(struct core *c, struct arena *a, int64_t round_id, const ch
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(inv[i].group_id, "self") != 0)
 			continue;
-		if (token_derive(c->key, inv[i].nonce, token) != 0)
+		if (token_derive_report(c->key, inv[i].nonce, mac) != 0)
 			return err_set(e, AZ_ESTORE, "invitation %lld has a damaged nonce", (long long)inv[i].id);
-		*url = arena_printf(a, "%s/p/%s", c->base_url, token);
 		return AZ_OK;
 	}
 	return err_set(e, AZ_ENOTFOUND, "there is no round %lld", (long long)round_id);
 }
 
+int core_report_link(struct core *c, struct arena *a, int64_t round_id, const char **url, struct err *e)
+{
+	char mac[TOKEN_TEXT_LEN + 1];
+	int rc;
+
+	if ((rc = report_mac(c, a, round_id, mac, e)) != AZ_OK)
+		return rc;
+	*url = arena_printf(a, "%s/p/%s%lld", c->base_url, mac, (long long)round_id);
+	return *url ? AZ_OK : err_set(e, AZ_ENOMEM, "out of memory");
+}
+
 int core_report_by_token(struct core *c, struct arena *a, const char *token, int64_t *round_id,
 			 struct err *e)
 {
-	struct link_view v;
+	char mac[TOKEN_TEXT_LEN + 1];
+	size_t n = strlen(token);
+	const char *digits = token + TOKEN_TEXT_LEN;
+	long long id;
 	int rc;
 
-	if ((rc = core_link_open(c, a, token, &v, e)) != AZ_OK)
-		return rc;
-	if (v.audience != AUD_SELF) {
-		link_view_reset(&v);
+	if (n <= TOKEN_TEXT_LEN || n > TOKEN_TEXT_LEN + REPORT_ID_MAX || digits[0] < '1' || digits[0] > '9' ||
+	    strspn(digits, "0123456789") != n - TOKEN_TEXT_LEN)
 		return err_set(e, AZ_ENOTFOUND, "no report has this link");
-	}
-	*round_id = v.round.id;
-	link_view_reset(&v);
+	id = strtoll(digits, NULL, 10);
+	rc = report_mac(c, a, (int64_t)id, mac, e);
+	if (rc == AZ_ENOTFOUND || (rc == AZ_OK && !token_equal(mac, token, TOKEN_TEXT_LEN)))
+		return err_set(e, AZ_ENOTFOUND, "no report has this link");
+	if (rc != AZ_OK)
+		return rc;
+	*round_id = (int64_t)id;
 	return AZ_OK;
 }

@@ -58,6 +58,12 @@ int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonc
 	return derive(key, "aanwezig csrf v1", nonce_hex, TOKEN_BYTES, out, TOKEN_TEXT_LEN + 1);
 }
 
+int token_derive_report(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+			char out[TOKEN_TEXT_LEN + 1])
+{
+	return derive(key, "aanwezig report v1", nonce_hex, TOKEN_BYTES, out, TOKEN_TEXT_LEN + 1);
+}
+
 /* BLAKE2b's output length is part of its parameters, so a 32-byte output
  * is no extension of a 16-byte one; the label keeps them apart anyway. */
 int token_derive_login(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,

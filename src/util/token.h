@@ -38,6 +38,12 @@ int token_derive(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex
 int token_derive_csrf(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
 		      char out[TOKEN_TEXT_LEN + 1]);
 
+/* The token of the leader's report link (/p/): derived from the leader's
+ * invitation nonce under yet another label, so that the questionnaire
+ * link gives no access to the report. */
+int token_derive_report(const unsigned char key[TOKEN_KEY_BYTES], const char *nonce_hex,
+			char out[TOKEN_TEXT_LEN + 1]);
+
 /* The hash under which a token is stored and looked up: BLAKE2b-256 of the
  * token text, as 64 hex digits plus NUL. */
 void token_hash(const char *token, char out[TOKEN_HASH_HEX_LEN + 1]);

@@ -1,5 +1,6 @@
 /* report.c — the leader's presence profile on the web: /p/{token}, with
- * the leader's personal token. Shown once the round is released. */
+ * the report's own token (core_report_link). Shown once the round is
+ * released. */
 #include <string.h>
 
 #include "../render/report.h"

@@ -379,7 +379,7 @@ plink=$("$PY" - "$T"/notice/0001.eml <<'PY'
 import email, re, sys
 from email import policy
 m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=policy.default)
-print(m['Subject'], re.search(r'\S+/p/[A-Za-z0-9_-]{22}', m.get_body(('plain',)).get_content()).group(0))
+print(m['Subject'], re.search(r'\S+/p/[A-Za-z0-9_-]{22}[0-9]+', m.get_body(('plain',)).get_content()).group(0))
 PY
 )
 expect_eq "${plink% *}" "Uw aanwezigheidsprofiel staat klaar"

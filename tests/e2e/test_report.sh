@@ -108,15 +108,27 @@ for _ in $(seq 50); do grep -q Listening serve.out 2>/dev/null && break; sleep 0
 URL=$(sed -n 's/^Listening on \([^ ]*\).*/\1/p' serve.out)
 self=$(tok "(leader)")
 b1=$(tok B1)
-code=$(curl -s -o page.html -w '%{http_code}' "$URL/p/$self")
+rep=$(A round show 1 | sed -n 's#^report  *[^ ]*/p/\([^ ]*\).*#\1#p')
+[ -n "$rep" ] || _bad "round show gives no report link"
+code=$(curl -s -o page.html -w '%{http_code}' "$URL/p/$rep")
 expect_eq "$code" "200"
 grep -q "nog niet beschikbaar" page.html || _bad "closed but unreleased report shown"
-A round release 1 >/dev/null
-code=$(curl -s -o page.html -w '%{http_code}' "$URL/p/$self")
+released=$(A round release 1)
+printf '%s' "$released" | grep -q -F "/p/$rep" || _bad "round release does not print the report link: $released"
+code=$(curl -s -o page.html -w '%{http_code}' "$URL/p/$rep")
 expect_eq "$code" "200"
 grep -q "Samenvatting" page.html || _bad "released report not shown"
 grep -q "&lt;script&gt;" page.html || _bad "not escaped on the web"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/p/$b1")
+expect_eq "$code" "404"
+# The leader's questionnaire link, which an administrator may hand out, is
+# not the report's; nor is the report's token a questionnaire link.
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/p/$self")
+expect_eq "$code" "404"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/r/$rep")
+expect_eq "$code" "404"
+# Another round's number behind this round's code opens nothing.
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/p/${rep%1}2")
 expect_eq "$code" "404"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/p/AAAAAAAAAAAAAAAAAAAAAA")
 expect_eq "$code" "404"
