@@ -309,14 +309,39 @@ int core_round_import(struct core *c, const struct actor *who, int64_t round_id,
 	return rc;
 }
 
+/* Whether leader_id logs in with an account of its own. */
+static int leader_has_account(struct core *c, struct arena *a, int64_t leader_id, int *has, struct err *e)
+{
+	struct user *u;
+	size_t n;
+	int rc;
+
+	*has = 0;
+	if ((rc = c->st->ops->user_list(c->st, a, &u, &n, e)) != AZ_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (u[i].role == ROLE_LEADER && u[i].leader_id == leader_id)
+			*has = 1;
+	return AZ_OK;
+}
+
 int core_round_links_for(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
 			 struct link **out, size_t *n, struct err *e)
 {
-	int rc;
+	struct round r;
+	int has, rc;
 
-	if ((rc = core_round_access(c, a, who, round_id, USE_MANAGE, NULL, e)) != AZ_OK ||
-	    (rc = core_round_links(c, a, round_id, out, n, e)) != AZ_OK)
+	if ((rc = core_round_access(c, a, who, round_id, USE_MANAGE, &r, e)) != AZ_OK ||
+	    (rc = core_round_links(c, a, round_id, out, n, e)) != AZ_OK ||
+	    (rc = leader_has_account(c, a, r.leader_id, &has, e)) != AZ_OK)
 		return rc;
+	/* A leader with an account finds their own link on their own page;
+	 * nobody else needs it, and whoever has it reads their self-reflection
+	 * in progress. */
+	if (has && *n > 0 && strcmp((*out)[0].group_id, "self") == 0) {
+		(*out)++;
+		(*n)--;
+	}
 	return audit_round(c, who, "round.links", round_id, NULL, e);
 }
 

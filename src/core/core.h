@@ -309,7 +309,9 @@ int core_round_configure(struct core *c, const struct actor *who, int64_t round_
 /* Import raters from CSV as core_rater_import does (USE_MANAGE). Audited. */
 int core_round_import(struct core *c, const struct actor *who, int64_t round_id, const char *data, size_t n,
 		      size_t *count, struct err *e);
-/* Every personal link of a round (USE_MANAGE; audited as "round.links"). */
+/* Every personal link of a round (USE_MANAGE; audited as "round.links"),
+ * without the leader's own when the leader has an account: it is on their
+ * own page, and whoever holds it reads their self-reflection in progress. */
 int core_round_links_for(struct core *c, struct arena *a, const struct actor *who, int64_t round_id,
 			 struct link **out, size_t *n, struct err *e);
 /* The leader's own questionnaire link (USE_VIEW; only a leader or admin). */

@@ -300,6 +300,17 @@ printf '%s' "$hdr" | grep -q "Content-Type: text/csv" || _bad "not CSV"
 printf '%s' "$body" | head -n1 | grep -q "^name,email,group,link" || _bad "header: $(printf '%s' "$body" | head -n1)"
 audit_page | grep -q "round.links" || _bad "viewing the links not audited"
 
+test_case "the leader's own link is not among them: the leader has an account, and the link shows their self-reflection"
+selftok=$(A round links 2 | grep -F '(leader)' | sed 's#.*/r/##')
+ratertok=$(A round links 2 | grep -v -F '(leader)' | head -n1 | sed 's#.*/r/##')
+[ -n "$selftok" ] && [ -n "$ratertok" ] || _bad "no links from the command line"
+get /admin/rounds/2/links -b admin.jar
+has "$ratertok"
+hasnt "$selftok"
+get /admin/rounds/2/links.csv -b admin.jar
+has "$ratertok"
+hasnt "$selftok"
+
 links=$(A round links 2)
 items=$("$AANWEZIG_BIN" instrument show | awk '/^  [A-Z][A-Z0-9-]+ +\[/ {print $1}')
 { echo '{"answers": {'; for i in $items; do echo "\"$i\": 4,"; done | sed '$ s/,$//'; echo '}, "open": {}}'; } > a.json
