@@ -83,14 +83,17 @@ static int invite_compose(struct arena *a, const struct round *r, const struct l
 	return AZ_OK;
 }
 
-/* Whether an invitation still waits for its answers: neither submitted nor
- * revoked, and with somewhere to send to (the leader's own goes to the
- * leader's address). */
-static int waiting(const struct invitation *inv, const struct leader *l)
+/* Whether an invitee gets a message of kind: not revoked, with somewhere
+ * to send to (the leader's own goes to the leader's address), and for a
+ * reminder not yet submitted. An invitation goes also to whoever already
+ * answered by a link handed out before e-mail was set up: a list of
+ * invitations to all but them would tell whoever reads the outbox who
+ * answered. */
+static int waiting(const struct invitation *inv, const struct leader *l, int kind)
 {
 	int self = strcmp(inv->group_id, "self") == 0;
 
-	if (inv->state == INV_SUBMITTED || inv->state == INV_REVOKED)
+	if (inv->state == INV_REVOKED || (kind != MAIL_INVITE && inv->state == INV_SUBMITTED))
 		return 0;
 	return self ? l->email != NULL && l->email[0] != '\0' : inv->email != NULL && inv->email[0] != '\0';
 }
@@ -131,7 +134,7 @@ static int queue_round(struct core *c, int64_t round_id, int kind, const char *s
 	for (size_t i = 0; i < ninv; i++) {
 		const char *key;
 
-		if (!waiting(&inv[i], &l))
+		if (!waiting(&inv[i], &l, kind))
 			continue;
 		key = arena_printf(a, "%s:%lld%s", kind == MAIL_INVITE ? "invite" : "remind",
 				   (long long)inv[i].id, suffix);

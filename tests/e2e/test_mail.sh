@@ -484,5 +484,28 @@ expect_eq "$(cut -d' ' -f2 "$T/bulk/log" | sort | uniq -d | wc -l)" "0"
 expect_eq "$(A mail list | grep -c $'\tsent\t1\t')" "201"
 if grep -q -e 'AddressSanitizer' -e 'runtime error' -e 'LeakSanitizer' send1.err send2.err; then _bad "sanitizer"; fi
 stop_sink
+noconf
+
+test_case "invitations sent after some answered by a link handed out go to everyone, so the outbox tells nobody who answered"
+DB=$(db_target late)
+A init >/dev/null
+A leader add --name Lea --email lea@gemeente.example --organisation "Gemeente Dijkwaard" >/dev/null
+A round new --leader 1 --closes 2099-12-31 >/dev/null
+A rater add --round 1 --name Ans --email ans@example.org --group mt
+A rater add --round 1 --name Bob --email bob@example.org --group mt
+A round open 1 >/dev/null
+tok=$(A round links 1 | grep -F ' Ans ' | sed 's#.*/r/##')
+echo '{"answers": {"OMG1": 4}, "open": {}}' > late.json
+A response submit --token "$tok" late.json >/dev/null
+start_sink late
+conf "$port"
+run aanwezig --db "$DB" round invite 1
+expect_rc 0; expect_out "3 messages queued"
+expect_eq "$(A mail list | grep -c 'ans@example.org')" "1"
+# A reminder still goes only to those who have not answered.
+run aanwezig --db "$DB" round remind 1
+expect_out "2 messages queued"
+stop_sink
+noconf
 
 finish
