@@ -166,6 +166,9 @@ run aanwezig --db "$DB" audit list
 printf '%s\n' "$out" | grep -P '\tround\.remind\t' | grep -q queued && _bad "the log counts reminders: $out"
 run aanwezig --db "$DB" --base-url "$URL" mail send
 expect_out "4 sent"
+# Nor does it count what was sent: right after reminders, that is the same.
+run aanwezig --db "$DB" audit list
+printf '%s\n' "$out" | grep -P '\tmail\.send\t' | grep -q '[0-9] sent' && _bad "the log counts messages sent: $out"
 expect_eq "$(count_in main accepted bert@example.org)" "1"
 expect_eq "$(count_in main accepted piet@example.org)" "2"
 expect_eq "$(mails main | grep -P '^emma@' | grep -c 'Reminder: your feedback on')" "1"
