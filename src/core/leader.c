@@ -9,17 +9,14 @@
 int core_check_name(const char *s, const char *what, struct err *e)
 {
 	size_t n = strlen(s);
-	size_t i = 0;
 
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	if (s[i] == '\0')
-		return err_set(e, AZ_EINVAL, "%s is empty", what);
 	if (n > CORE_MAX_NAME)
 		return err_set(e, AZ_EINVAL, "%s is longer than %d characters", what, CORE_MAX_NAME);
 	if (!utf8_valid(s, n))
 		return err_set(e, AZ_EINVAL, "%s is not valid UTF-8 text", what);
-	if (text_has_control(s, 0))
+	if (text_is_blank(s))
+		return err_set(e, AZ_EINVAL, "%s is empty", what);
+	if (text_has_control(s, 0) || text_has_layout_control(s))
 		return err_set(e, AZ_EINVAL, "%s contains a control character or line break", what);
 	return AZ_OK;
 }

@@ -87,8 +87,10 @@ static int name_problem(const char *s)
 		return NP_NAME_MISSING;
 	if (n > CORE_MAX_NAME)
 		return NP_NAME_TOO_LONG;
-	if (!utf8_valid(s, n) || text_has_control(s, 0))
+	if (!utf8_valid(s, n) || text_has_control(s, 0) || text_has_layout_control(s))
 		return NP_NAME_INVALID;
+	if (text_is_blank(s))
+		return NP_NAME_MISSING;
 	return NP_NONE;
 }
 

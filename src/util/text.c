@@ -57,6 +57,56 @@ int text_has_control(const char *s, int allow_newlines)
 	return 0;
 }
 
+/* The code point of the UTF-8 sequence at s (valid UTF-8), and its length. */
+static unsigned cp_at(const unsigned char *s, int *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		*len = 2;
+		return (unsigned)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+	}
+	if ((s[0] & 0xF0) == 0xE0) {
+		*len = 3;
+		return (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+	}
+	*len = 4;
+	return (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3F) << 12 | (unsigned)(s[2] & 0x3F) << 6 |
+	       (s[3] & 0x3F);
+}
+
+int text_has_layout_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int len;
+
+	while (*p) {
+		unsigned c = cp_at(p, &len);
+		if ((c >= 0x80 && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+int text_is_blank(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int len;
+
+	while (*p) {
+		unsigned c = cp_at(p, &len);
+		if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x1680 ||
+		      (c >= 0x2000 && c <= 0x200D) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+		      c == 0x205F || c == 0x2060 || c == 0x3000 || c == 0xFEFF))
+			return 0;
+		p += len;
+	}
+	return 1;
+}
+
 char *text_trim(char *s)
 {
 	size_t n = strlen(s), i = 0;

@@ -17,6 +17,17 @@ size_t utf8_invalid_at(const char *s, size_t n);
  * Tab is always allowed; CR and LF only when allow_newlines is set. */
 int text_has_control(const char *s, int allow_newlines);
 
+/* 1 when valid UTF-8 s holds a character that changes how the text around
+ * it is shown rather than being shown itself: C1 controls (U+0080..U+009F)
+ * and the bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+ * U+2066..U+2069), which in a name would reverse the text of a page or a
+ * list after it. The marks U+200E and U+200F stay allowed. */
+int text_has_layout_control(const char *s);
+
+/* 1 when valid UTF-8 s holds nothing but white space, Unicode's included
+ * (no-break, en, em, thin, ideographic spaces; zero-width ones), else 0. */
+int text_is_blank(const char *s);
+
 /* Check a human-entered e-mail address and write its normal form (trimmed,
  * lower-cased) to out (size outsz). Returns 0 when it is acceptable, or -1
  * with a short reason in *why. Deliberately simpler than RFC 5321: one '@',

@@ -101,6 +101,31 @@ static void latin1_e_acute_is_invalid_utf8(void **state)
 	assert_false(UTF8("Ren\xE9" "e"));
 }
 
+/* ---- text_has_layout_control, text_is_blank --------------------------- */
+
+static void layout_controls_are_found_and_marks_pass(void **state)
+{
+	(void)state;
+	assert_false(text_has_layout_control("Ayşe Yıldız"));
+	assert_false(text_has_layout_control("\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xe2\x80\x8f(MT)")); /* RLM */
+	assert_true(text_has_layout_control("Piet \xe2\x80\xae"));          /* U+202E RLO */
+	assert_true(text_has_layout_control("\xe2\x80\xaaPiet"));           /* U+202A LRE */
+	assert_true(text_has_layout_control("Piet\xe2\x81\xa6x\xe2\x81\xa9")); /* U+2066, U+2069 */
+	assert_true(text_has_layout_control("Piet\xc2\x85"));               /* U+0085 NEL */
+	assert_false(text_has_layout_control("Piet\xc2\xa0Jansen"));        /* no-break space */
+}
+
+static void blank_text_is_any_white_space(void **state)
+{
+	(void)state;
+	assert_true(text_is_blank(""));
+	assert_true(text_is_blank(" \t "));
+	assert_true(text_is_blank("\xc2\xa0"));                              /* U+00A0 */
+	assert_true(text_is_blank("\xe3\x80\x80\xe2\x80\x8b\xe2\x80\x83")); /* U+3000, U+200B, U+2003 */
+	assert_false(text_is_blank("\xc2\xa0" "a"));
+	assert_false(text_is_blank("."));
+}
+
 /* ---- text_has_control ------------------------------------------------- */
 
 static void plain_text_has_no_control_characters(void **state)
@@ -542,6 +567,8 @@ int main(void)
 		cmocka_unit_test(lower_identifiers_start_with_a_letter),
 		cmocka_unit_test(upper_identifiers_start_with_a_letter_or_digit),
 		cmocka_unit_test(identifiers_longer_than_the_maximum_are_refused),
+		cmocka_unit_test(layout_controls_are_found_and_marks_pass),
+		cmocka_unit_test(blank_text_is_any_white_space),
 		cmocka_unit_test(trim_removes_spaces_and_tabs_at_both_ends),
 		cmocka_unit_test(trim_of_blank_text_is_empty),
 		cmocka_unit_test(trim_leaves_line_breaks),
