@@ -59,7 +59,7 @@ static void rounds_table(struct request *req, struct reply *res, const struct le
 			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">",
 			    staff_state(req, r->state), staff_nomination(req, r->nomination),
 			    r->needs_approval ? " (" : "", r->needs_approval ? T(req, "needs approval") : "",
-			    r->needs_approval ? ")" : "", r->closes_on ? r->closes_on : "—");
+			    r->needs_approval ? ")" : "", staff_date(req, r->closes_on));
 		summary_cell(req, res, rs);
 		html_printf(b, "</td></tr>\n");
 	}

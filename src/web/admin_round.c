@@ -181,7 +181,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 		    "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h%R%h%R</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
 		    title, T(req, "Leader"), (long long)v.leader.id, v.leader.name, v.leader.organisation,
 		    T(req, "State"), staff_state(req, v.round.state), T(req, "Deadline"),
-		    v.round.closes_on ? v.round.closes_on : "—", T(req, "List of people to invite"),
+		    staff_date(req, v.round.closes_on), T(req, "List of people to invite"),
 		    staff_nomination(req, v.round.nomination), v.round.needs_approval ? " (" : "",
 		    v.round.needs_approval ? T(req, "needs approval") : "", v.round.needs_approval ? ")" : "",
 		    T(req, "Reminders, days before the deadline"),

@@ -63,6 +63,8 @@ const char *staff_nomination(const struct request *req, int nomination_state);
 const char *staff_group(const struct request *req, const struct instrument *ins, int g);
 /* A round's one-line description: "Round 3 — open, deadline 2025-06-30". */
 const char *staff_round_line(const struct request *req, const struct round *r);
+/* A date YYYY-MM-DD in words in the page's language ("1 maart 2027"); "—" for NULL. */
+const char *staff_date(const struct request *req, const char *date);
 
 /* The progress table of a round (the rule of core_progress_of). */
 void staff_progress(struct request *req, struct reply *res, const struct round_view *v,
