@@ -316,6 +316,38 @@ static void when(int64_t t, char out[20])
 		snprintf(out, 20, "?");
 }
 
+/* The object of an audit entry in the page's language, and a link where
+ * there is a page for it ("round 2" -> "Ronde 2", to the round). */
+static void audit_object(struct request *req, struct reply *res, const char *object)
+{
+	static const struct {
+		const char *kind, *msgid, *path;
+	} kinds[] = {
+		{"round", N_("Round %lld"), "/admin/rounds/"},
+		{"leader", N_("Leader %lld"), "/admin/leaders/"},
+		{"user", N_("Account %lld"), NULL},
+		{"invitation", N_("Invitation %lld"), NULL},
+	};
+	long long id;
+	char kind[16];
+	int end = 0;
+
+	if (object == NULL)
+		return;
+	if (sscanf(object, "%15[a-z] %lld%n", kind, &id, &end) == 2 && object[end] == '\0')
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			if (strcmp(kind, kinds[k].kind) != 0)
+				continue;
+			if (kinds[k].path != NULL)
+				html_printf(&res->body, "<a class=\"utrecht-link utrecht-link--html-a\" href=\"%a%lld\">%h</a>",
+					    kinds[k].path, id, arena_printf(req->a, T(req, kinds[k].msgid), id));
+			else
+				html_printf(&res->body, "%h", arena_printf(req->a, T(req, kinds[k].msgid), id));
+			return;
+		}
+	html_printf(&res->body, "%h", object);
+}
+
 /* GET /admin/audit?before=ID — the audit log, newest first, 50 a page.
  *   before  show entries older than this one */
 void page_admin_audit(struct request *req, struct reply *res)
@@ -354,10 +386,11 @@ void page_admin_audit(struct request *req, struct reply *res)
 	for (size_t i = 0; i < n; i++) {
 		char at[20];
 		when(en[i].at, at);
-		html_printf(b, "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
-			    "<td class=\"utrecht-table__cell\"><code>%h</code></td><td class=\"utrecht-table__cell\">%h</td>"
-			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td></tr>\n",
-			    at, en[i].actor ? en[i].actor : "", en[i].action ? en[i].action : "", en[i].object ? en[i].object : "",
+		html_printf(b, "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td>"
+			    "<td class=\"utrecht-table__cell\"><code>%h</code></td><td class=\"utrecht-table__cell\">",
+			    at, en[i].actor ? en[i].actor : "", en[i].action ? en[i].action : "");
+		audit_object(req, res, en[i].object);
+		html_printf(b, "</td><td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td></tr>\n",
 			    en[i].detail ? en[i].detail : "", en[i].client ? en[i].client : "");
 	}
 	html_printf(b, "</tbody>\n</table>\n</div>\n");

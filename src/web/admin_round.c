@@ -97,7 +97,7 @@ static void render_import(struct request *req, struct reply *res, int64_t id, co
 
 	html_printf(b, "<h2 class=\"utrecht-heading-2\" id=\"import\">%h</h2>\n", T(req, "Add people from a spreadsheet"));
 	if (bad) {
-		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\" role=\"alert\" id=\"import-errors\">"
+		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error az-error-summary\" role=\"alert\" id=\"import-errors\" tabindex=\"-1\">"
 			    "<p class=\"utrecht-paragraph\"><strong>%h</strong></p>\n<ul class=\"utrecht-unordered-list\">\n",
 			    T(req, "Nothing was added. The list has these problems:"));
 		for (int i = 0; i < rp->imp->n; i++)
@@ -187,6 +187,11 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 	staff_begin(req, res, rp && (rp->msg || rp->imp) ? arena_printf(req->a, "%s: %s", T(req, "Error"), title) : title);
 	if (rp && rp->msg)
 		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\" role=\"alert\"><p class=\"utrecht-paragraph\">%h</p></div>\n", rp->msg);
+	/* The import form is far down the page: say at the top that it failed, and link there. */
+	if (rp && rp->imp)
+		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\"><p class=\"utrecht-paragraph\">%h "
+			    "<a class=\"utrecht-link utrecht-link--html-a\" href=\"#import-errors\">%h</a></p></div>\n",
+			    T(req, "Nothing was added from the pasted list."), T(req, "See the problems"));
 	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<dl class=\"az-facts\">\n"
 		    "<dt>%h</dt><dd><a class=\"utrecht-link utrecht-link--html-a\" href=\"/admin/leaders/%lld\">%h</a>, %h</dd>\n"
 		    "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h%R%h%R</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
@@ -441,7 +446,7 @@ void page_admin_links(struct request *req, struct reply *res)
 		    T(req, "Personal links"), T(req, "Name"), T(req, "E-mail address"), T(req, "Group"), T(req, "Link"));
 	for (size_t i = 0; i < n; i++)
 		html_printf(b, "<tr class=\"utrecht-table__row\"><th scope=\"row\" class=\"utrecht-table__header-cell\">%h</th>"
-			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
+			    "<td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
 			    "<td class=\"utrecht-table__cell\"><code class=\"az-link\">%h</code></td></tr>\n",
 			    l[i].name ? l[i].name : T(req, "the leader (own reflection)"), l[i].email ? l[i].email : "—",
 			    instrument_find_group(nom.ins, l[i].group_id) >= 0
