@@ -235,7 +235,7 @@ expect_eq "$(invited 1)" "1"
 get /leader/rounds/99 -b lea.jar
 expect_eq "$code" "404"
 audit_page | grep -q "access.denied" || _bad "access.denied not audited"
-audit_page | grep -q "round 1" || _bad "the round tried is not in the audit log"
+audit_page | grep -q "href=\"/admin/rounds/1\">Ronde 1</a>" || _bad "the round tried is not in the audit log, linked"
 
 test_case "the leader hands the list in; then it no longer changes"
 post /leader/rounds/2 "csrf=$lcsrf&do=submit" -b lea.jar
