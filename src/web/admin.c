@@ -51,15 +51,16 @@ static void rounds_table(struct request *req, struct reply *res, const struct le
 	for (size_t i = 0; i < ls->nround; i++) {
 		const struct round_summary *rs = &ls->rounds[i];
 		const struct round *r = &rs->view.round;
+		/* Once the round runs, its list is what it is: no approval to wait for. */
+		int ask = r->needs_approval && r->state == ROUND_DRAFT;
 		html_printf(b, "<tr class=\"utrecht-table__row\"><th scope=\"row\" class=\"utrecht-table__header-cell\">"
 			    "<a class=\"utrecht-link utrecht-link--html-a\" href=\"/admin/rounds/%lld\">",
 			    (long long)r->id);
 		html_printf(b, T(req, "Round %lld"), (long long)r->id);
 		html_printf(b, "</a></th><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h%R%h%R</td>"
 			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">",
-			    staff_state(req, r->state), staff_nomination(req, r->nomination),
-			    r->needs_approval ? " (" : "", r->needs_approval ? T(req, "needs approval") : "",
-			    r->needs_approval ? ")" : "", staff_date(req, r->closes_on));
+			    staff_state(req, r->state), r->state == ROUND_DRAFT ? staff_nomination(req, r->nomination) : T(req, "fixed"),
+			    ask ? " (" : "", ask ? T(req, "needs approval") : "", ask ? ")" : "", staff_date(req, r->closes_on));
 		summary_cell(req, res, rs);
 		html_printf(b, "</td></tr>\n");
 	}

@@ -176,7 +176,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 	struct nomination nom;
 	struct buf *b = &res->body;
 	const char *title;
-	int rc;
+	int rc, ask;
 
 	if ((rc = core_progress(&req->app->core, req->a, who, id, &v, &p, &e)) != AZ_OK ||
 	    (rc = core_nomination_load(&req->app->core, req->a, who, id, &nom, &e)) != AZ_OK) {
@@ -184,6 +184,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 		return;
 	}
 	title = arena_printf(req->a, "%s — %s", arena_printf(req->a, T(req, "Round %lld"), (long long)id), v.leader.name);
+	ask = v.round.needs_approval && v.round.state == ROUND_DRAFT;
 	staff_begin(req, res, rp && (rp->msg || rp->imp) ? arena_printf(req->a, "%s: %s", T(req, "Error"), title) : title);
 	if (rp && rp->msg)
 		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\" role=\"alert\"><p class=\"utrecht-paragraph\">%h</p></div>\n", rp->msg);
@@ -198,8 +199,8 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 		    title, T(req, "Leader"), (long long)v.leader.id, v.leader.name, v.leader.organisation,
 		    T(req, "State"), staff_state(req, v.round.state), T(req, "Deadline"),
 		    staff_date(req, v.round.closes_on), T(req, "List of people to invite"),
-		    staff_nomination(req, v.round.nomination), v.round.needs_approval ? " (" : "",
-		    v.round.needs_approval ? T(req, "needs approval") : "", v.round.needs_approval ? ")" : "",
+		    v.round.state == ROUND_DRAFT ? staff_nomination(req, v.round.nomination) : T(req, "fixed"),
+		    ask ? " (" : "", ask ? T(req, "needs approval") : "", ask ? ")" : "",
 		    T(req, "Reminders, days before the deadline"),
 		    v.round.reminders && v.round.reminders[0] ? v.round.reminders : T(req, "none"));
 	/* Once it runs, how far it is comes first; then what to do next. */

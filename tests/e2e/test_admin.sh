@@ -286,6 +286,9 @@ post /admin/rounds/2 "csrf=$csrf&do=open&closes=2099-12-31" -b admin.jar
 expect_eq "$code" "303"
 A round show 2 | grep -q "^state *open" || _bad "not open: $(A round show 2)"
 audit_page | grep -q "round.open" || _bad "round.open not audited"
+# Once open, the list is fixed: no approval is awaited any more.
+get /admin/rounds/2 -b admin.jar
+has "vastgesteld"; hasnt "in de maak"; hasnt "goedkeuring nodig"
 get /admin/rounds/2/outbox -b admin.jar
 expect_eq "$code" "200"
 has "Uitnodigingsmails"
