@@ -294,7 +294,7 @@ out:
 }
 
 int core_round_import(struct core *c, const struct actor *who, int64_t round_id, const char *data, size_t n,
-		      size_t *count, struct err *e)
+		      size_t *count, struct import_report *rep, struct err *e)
 {
 	struct arena *a = arena_new();
 	int rc;
@@ -303,7 +303,7 @@ int core_round_import(struct core *c, const struct actor *who, int64_t round_id,
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = core_round_access(c, a, who, round_id, USE_MANAGE, NULL, e)) == AZ_OK &&
-	    (rc = core_rater_import(c, round_id, data, n, "the pasted list", count, e)) == AZ_OK)
+	    (rc = core_rater_import_report(c, round_id, data, n, "the pasted list", count, rep, e)) == AZ_OK)
 		rc = audit_round(c, who, "rater.import", round_id, arena_printf(a, "%zu added", *count), e);
 	arena_free(a);
 	return rc;

@@ -108,6 +108,10 @@ int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, cons
  * file with a message naming the line. *count gets the number added. */
 int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
 		      const char *origin, size_t *count, struct err *e);
+/* The same; rep (may be NULL) also gets the problems one by one. */
+struct import_report;
+int core_rater_import_report(struct core *c, int64_t round_id, const char *data, size_t n,
+			     const char *origin, size_t *count, struct import_report *rep, struct err *e);
 
 /* One personal link. */
 struct link {
@@ -306,9 +310,11 @@ int core_round_create(struct core *c, const struct actor *who, int64_t leader_id
 /* Change a round's settings (USE_MANAGE; not once released). Audited. */
 int core_round_configure(struct core *c, const struct actor *who, int64_t round_id, int needs_approval,
 			 const char *reminders, struct err *e);
-/* Import raters from CSV as core_rater_import does (USE_MANAGE). Audited. */
+/* Import raters from CSV as core_rater_import does (USE_MANAGE). Audited.
+ * rep (may be NULL) gets the problems one by one, for a front that shows
+ * them in its own language. */
 int core_round_import(struct core *c, const struct actor *who, int64_t round_id, const char *data, size_t n,
-		      size_t *count, struct err *e);
+		      size_t *count, struct import_report *rep, struct err *e);
 /* Every personal link of a round (USE_MANAGE; audited as "round.links"),
  * without the leader's own when the leader has an account: it is on their
  * own page, and whoever holds it reads their self-reflection in progress. */
@@ -417,6 +423,40 @@ enum nominee_problem {
 	NP_GROUP, NP_LANGUAGE,
 	NP_TWICE,        /* the same e-mail twice in what was given */
 	NP_LISTED        /* the e-mail is on the list already */
+};
+
+/* What is wrong with a list of raters to import, problem by problem (the
+ * English message in struct err says the same for the command line). */
+enum import_kind {
+	IMP_CSV,            /* the text is not CSV we can read: csv is an enum csv_problem */
+	IMP_EMPTY,          /* not even a header */
+	IMP_COLUMN_UNKNOWN, /* text: the column */
+	IMP_COLUMN_TWICE,   /* text: the column */
+	IMP_COLUMN_MISSING, /* text: name, email or group */
+	IMP_NO_RATERS,      /* a header and nobody under it */
+	IMP_TOO_MANY,       /* more raters than one list may hold */
+	IMP_FIELDS,         /* n fields where the header has m */
+	IMP_PERSON,         /* np (enum nominee_problem) about the name, e-mail, group or language */
+	IMP_TWICE,          /* text: the e-mail address, also on line n */
+	IMP_LISTED          /* text: the e-mail address, invited to the round already */
+};
+
+#define IMPORT_MAX_PROBLEMS 20
+
+struct import_problem {
+	size_t line;        /* 0: the list as a whole */
+	int kind;           /* enum import_kind */
+	int np;             /* IMP_PERSON: enum nominee_problem */
+	int csv;            /* IMP_CSV: enum csv_problem */
+	const char *text;   /* see enum import_kind (the reporter's arena), or NULL */
+	size_t n, m;
+};
+
+struct import_report {
+	struct arena *a;    /* set by the caller: where text is kept */
+	struct import_problem p[IMPORT_MAX_PROBLEMS];
+	int n;              /* problems in p */
+	int more;           /* there were more than IMPORT_MAX_PROBLEMS */
 };
 
 /* Add people to round_id's list (USE_NOMINATE; the round a draft and the

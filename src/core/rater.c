@@ -11,7 +11,6 @@
 #include "core_internal.h"
 
 #define IMPORT_MAX_ROWS 5000
-#define IMPORT_MAX_PROBLEMS 20
 
 int core_invitation_make(struct core *c, struct arena *a, int64_t round_id, const char *group,
 			 const char *name, const char *email, struct invitation *out, struct err *e)
@@ -40,17 +39,23 @@ int core_invitation_make(struct core *c, struct arena *a, int64_t round_id, cons
 /* Check one rater against the round's instrument; the normalised e-mail
  * goes to mail[256]. */
 static int rater_check(const struct instrument *ins, const char *name, const char *email,
-		       const char *group, char mail[256], struct err *e)
+		       const char *group, char mail[256], int *np, struct err *e)
 {
 	const char *why;
 	int g, rc;
 
-	if ((rc = core_check_name(name, "the name", e)) != AZ_OK)
+	if ((rc = core_check_name(name, "the name", e)) != AZ_OK) {
+		*np = name[strspn(name, " \t")] == '\0' ? NP_NAME_MISSING
+		    : strlen(name) > CORE_MAX_NAME ? NP_NAME_TOO_LONG : NP_NAME_INVALID;
 		return rc;
-	if (email_normalise(email, mail, 256, &why) != 0)
+	}
+	if (email_normalise(email, mail, 256, &why) != 0) {
+		*np = email[strspn(email, " \t")] == '\0' ? NP_EMAIL_MISSING : NP_EMAIL_INVALID;
 		return err_set(e, AZ_EINVAL, "the e-mail address \"%.100s\" %s", email, why);
+	}
 	g = instrument_find_group(ins, group);
 	if (g < 0 || ins->groups[g].self) {
+		*np = NP_GROUP;
 		struct buf known;
 		buf_init(&known);
 		for (int i = 0; i < ins->ngroup; i++)
@@ -129,13 +134,13 @@ int core_rater_add_lang(struct core *c, int64_t round_id, const char *name, cons
 	const struct instrument *ins = NULL;
 	struct invitation inv;
 	char mail[256];
-	int rc;
+	int rc, np;
 
 	if (a == NULL)
 		return err_set(e, AZ_ENOMEM, "out of memory");
 	if ((rc = lang_check(lang, &lang, e)) == AZ_OK &&
 	    (rc = load_round(c, a, round_id, &ins, e)) == AZ_OK &&
-	    (rc = rater_check(ins, name, email, group, mail, e)) == AZ_OK &&
+	    (rc = rater_check(ins, name, email, group, mail, &np, e)) == AZ_OK &&
 	    (rc = core_invitation_make(c, a, round_id, group, name, mail, &inv, e)) == AZ_OK) {
 		inv.language = lang;
 		if ((rc = c->st->ops->invitations_add(c->st, &inv, 1, NULL, e)) == AZ_OK)
@@ -152,7 +157,36 @@ struct columns {
 	size_t n;               /* fields a line has */
 };
 
-static int header_parse(char **f, size_t n, struct columns *col, struct err *e)
+/* Note a problem for the report (when there is one); returns it, or NULL
+ * when there is no report or it is full. */
+static struct import_problem *note(struct import_report *rep, size_t line, int kind, const char *text,
+				   size_t n, size_t m)
+{
+	struct import_problem *p;
+
+	if (rep == NULL)
+		return NULL;
+	if (rep->n == IMPORT_MAX_PROBLEMS) {
+		rep->more = 1;
+		return NULL;
+	}
+	p = &rep->p[rep->n++];
+	*p = (struct import_problem){.line = line, .kind = kind, .n = n, .m = m};
+	if (text != NULL && rep->a != NULL)
+		p->text = arena_strdup(rep->a, text);
+	return p;
+}
+
+/* Note why the CSV reader refused the text. */
+static void note_csv(struct import_report *rep, const struct csv_reader *rd)
+{
+	struct import_problem *p = note(rep, rd->why_line, IMP_CSV, NULL, 0, 0);
+
+	if (p != NULL)
+		p->csv = rd->why;
+}
+
+static int header_parse(char **f, size_t n, struct columns *col, struct import_report *rep, struct err *e)
 {
 	col->name = col->email = col->group = col->lang = -1;
 	col->n = n;
@@ -168,19 +202,22 @@ static int header_parse(char **f, size_t n, struct columns *col, struct err *e)
 		else if (strcasecmp(h, "language") == 0 || strcasecmp(h, "taal") == 0)
 			slot = &col->lang;
 		if (slot == NULL)
-			return err_set(e, AZ_EINVAL, "line 1: unknown column \"%.40s\"; the header must be "
+			return (void)note(rep, 1, IMP_COLUMN_UNKNOWN, h, 0, 0), err_set(e, AZ_EINVAL, "line 1: unknown column \"%.40s\"; the header must be "
 				       "name,email,group (and language, if you like)", h);
 		if (*slot >= 0)
-			return err_set(e, AZ_EINVAL, "line 1: the column \"%.40s\" appears twice", h);
+			return (void)note(rep, 1, IMP_COLUMN_TWICE, h, 0, 0), err_set(e, AZ_EINVAL, "line 1: the column \"%.40s\" appears twice", h);
 		*slot = (int)i;
 	}
-	if (col->name < 0 || col->email < 0 || col->group < 0)
+	if (col->name < 0 || col->email < 0 || col->group < 0) {
+		const char *lacks = col->name < 0 ? "name" : col->email < 0 ? "email" : "group";
+		(void)note(rep, 1, IMP_COLUMN_MISSING, lacks, 0, 0);
 		return err_set(e, AZ_EINVAL, "line 1: the header must name the columns name,email,group "
-			       "(it lacks %s)", col->name < 0 ? "name" : col->email < 0 ? "email" : "group");
+			       "(it lacks %s)", lacks);
+	}
 	return AZ_OK;
 }
 
-/* Add one problem to the list; returns 1 when the list is full. */
+/* Add one problem to the English list; returns 1 when the list is full. */
 static int problem(struct buf *b, int *np, size_t line, const char *msg)
 {
 	(*np)++;
@@ -191,6 +228,12 @@ static int problem(struct buf *b, int *np, size_t line, const char *msg)
 
 int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t n,
 		      const char *origin, size_t *count, struct err *e)
+{
+	return core_rater_import_report(c, round_id, data, n, origin, count, NULL, e);
+}
+
+int core_rater_import_report(struct core *c, int64_t round_id, const char *data, size_t n,
+			     const char *origin, size_t *count, struct import_report *rep, struct err *e)
 {
 	struct arena *a = arena_new();
 	const struct instrument *ins = NULL;
@@ -213,17 +256,21 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		nline += data[i] == '\n';
 	if (nline > 0 && n > 0 && data[n - 1] == '\n')
 		nline--;
-	if ((rc = csv_open(&rd, data, n, e)) != AZ_OK)
+	if ((rc = csv_open(&rd, data, n, e)) != AZ_OK) {
+		note_csv(rep, &rd);
 		goto fail_origin;
+	}
 	if ((more = csv_next(&rd, a, &f, &nf, &line, e)) < 0) {
+		note_csv(rep, &rd);
 		rc = e->code;
 		goto fail_origin;
 	}
 	if (more == 0) {
+		note(rep, 0, IMP_EMPTY, NULL, 0, 0);
 		rc = err_set(e, AZ_EINVAL, "the file is empty; it needs a header name,email,group");
 		goto fail_origin;
 	}
-	if ((rc = header_parse(f, nf, &col, e)) != AZ_OK)
+	if ((rc = header_parse(f, nf, &col, rep, e)) != AZ_OK)
 		goto fail_origin;
 	inv = arena_calloc(a, IMPORT_MAX_ROWS, sizeof *inv);
 	lines = arena_calloc(a, IMPORT_MAX_ROWS, sizeof *lines);
@@ -236,8 +283,10 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		const char *lang = NULL;
 		char mail[256];
 		size_t k;
+		int why = NP_NONE;
 
 		if (ninv == IMPORT_MAX_ROWS) {
+			note(rep, line, IMP_TOO_MANY, NULL, IMPORT_MAX_ROWS, 0);
 			problem(&probs, &np, line, "more than 5000 raters in one file");
 			break;
 		}
@@ -245,13 +294,20 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 			char m[96];
 			snprintf(m, sizeof m, "has %zu field%s where the header has %zu", nf, nf == 1 ? "" : "s",
 				 col.n);
+			note(rep, line, IMP_FIELDS, NULL, nf, col.n);
 			if (problem(&probs, &np, line, m))
 				break;
 			continue;
 		}
 		if (rater_check(ins, text_trim(f[col.name]), f[col.email], text_trim(f[col.group]),
-				mail, &le) != AZ_OK ||
-		    lang_check(col.lang >= 0 ? text_trim(f[col.lang]) : NULL, &lang, &le) != AZ_OK) {
+				mail, &why, &le) != AZ_OK ||
+		    (why = NP_LANGUAGE, lang_check(col.lang >= 0 ? text_trim(f[col.lang]) : NULL, &lang, &le)) != AZ_OK) {
+			char *what = why == NP_GROUP ? f[col.group] : why == NP_LANGUAGE ? f[col.lang]
+					 : why == NP_EMAIL_INVALID ? f[col.email] : NULL;
+			struct import_problem *p = note(rep, line, IMP_PERSON, what ? text_trim(what) : NULL, 0, 0);
+
+			if (p != NULL)
+				p->np = why;
 			if (problem(&probs, &np, line, le.msg))
 				break;
 			continue;
@@ -262,6 +318,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		if (k < ninv) {
 			char m[400];
 			snprintf(m, sizeof m, "%.256s is also on line %zu", mail, lines[k]);
+			note(rep, line, IMP_TWICE, mail, lines[k], 0);
 			if (problem(&probs, &np, line, m))
 				break;
 			continue;
@@ -276,6 +333,7 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 	}
 	if (more < 0) {
 		/* The reader's message names its line already. */
+		note_csv(rep, &rd);
 		if (np == 0) {
 			rc = e->code;
 			goto fail_origin;
@@ -290,11 +348,13 @@ int core_rater_import(struct core *c, int64_t round_id, const char *data, size_t
 		goto out;
 	}
 	if (ninv == 0) {
+		note(rep, 0, IMP_NO_RATERS, NULL, 0, 0);
 		rc = err_set(e, AZ_EINVAL, "%s: has a header but no raters", origin);
 		goto out;
 	}
 	rc = c->st->ops->invitations_add(c->st, inv, ninv, &bad, e);
 	if (rc == AZ_EDUP) {
+		note(rep, lines[bad], IMP_LISTED, inv[bad].email, 0, 0);
 		rc = err_set(e, AZ_EDUP, "%s: nothing was imported; line %zu: %s is already invited "
 			     "to round %lld", origin, lines[bad], inv[bad].email, (long long)round_id);
 		goto out;

@@ -148,16 +148,10 @@ static int compose_end(struct compose *m, const char *subject, struct mail_text 
 
 const char *mail_date(struct arena *a, const char *lang, const char *date)
 {
-	static const char *const months[12] = {
-		N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
-		N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December")};
-	int m, d;
+	char out[DATE_WORDS_LEN];
+	const char *w = date_words(out, lang, date);
 
-	if (date == NULL || !date_valid(date))
-		return date;
-	m = (date[5] - '0') * 10 + (date[6] - '0');
-	d = (date[8] - '0') * 10 + (date[9] - '0');
-	return arena_printf(a, "%d %s %.4s", d, tr(lang, months[m - 1]), date);
+	return w == out ? arena_strdup(a, out) : w;
 }
 
 /* The paragraphs on time, deadline and anonymity that invitations and

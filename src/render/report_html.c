@@ -335,8 +335,11 @@ int report_html(const struct report *r, const char *lang, struct buf *b, struct 
 		    "<p class=\"utrecht-paragraph utrecht-paragraph--lead\">%h — %h</p>\n",
 		    tr(lang, "Presence profile"), r->view.leader.name, r->view.leader.organisation);
 	html_printf(b, "<p class=\"utrecht-paragraph\">%h %lld", tr(lang, "Round"), (long long)r->view.round.id);
-	if (r->view.round.opens_on)
-		html_printf(b, ", %h – %h", r->view.round.opens_on, r->view.round.closes_on ? r->view.round.closes_on : "");
+	if (r->view.round.opens_on) {
+		char from[DATE_WORDS_LEN], to[DATE_WORDS_LEN];
+		const char *till = r->view.round.closes_on ? date_words(to, lang, r->view.round.closes_on) : "";
+		html_printf(b, ", %h – %h", date_words(from, lang, r->view.round.opens_on), till);
+	}
 	html_printf(b, ". %h: %d.</p>\n", tr(lang, "Raters who answered"), r->nresponse);
 	summary(b, r, lang);
 	if ((dims = calloc((size_t)r->design.ndim + 1, sizeof *dims)) == NULL)

@@ -751,8 +751,10 @@ static void part_header(struct pdf *p)
 	para(p, F_BODY, INK, s, 1);
 	g_free(s);
 	if (r->view.round.opens_on) {
-		s = g_strdup_printf("%s: %s%s%s", tr(p->lang, "Period"), r->view.round.opens_on,
-				    r->view.round.closes_on ? " – " : "", r->view.round.closes_on ? r->view.round.closes_on : "");
+		char from[DATE_WORDS_LEN], to[DATE_WORDS_LEN];
+		s = g_strdup_printf("%s: %s%s%s", tr(p->lang, "Period"), date_words(from, p->lang, r->view.round.opens_on),
+				    r->view.round.closes_on ? " – " : "",
+				    r->view.round.closes_on ? date_words(to, p->lang, r->view.round.closes_on) : "");
 		para(p, F_BODY, INK, s, 1);
 		g_free(s);
 	}

@@ -29,15 +29,23 @@ int csv_open(struct csv_reader *r, const char *data, size_t n, struct err *e)
 	return csv_open_max(r, data, n, CSV_MAX_BYTES, e);
 }
 
+/* Note why the reader failed; returns 0 so that it can precede err_set(). */
+static int why(struct csv_reader *r, int problem, size_t line)
+{
+	r->why = problem;
+	r->why_line = line;
+	return 0;
+}
+
 int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, struct err *e)
 {
 	const char *nul;
 
 	memset(r, 0, sizeof *r);
 	if (n > max)
-		return err_set(e, AZ_EINVAL, "the file is larger than %zu MiB", max >> 20);
+		return why(r, CSV_TOO_LARGE, 0), err_set(e, AZ_EINVAL, "the file is larger than %zu MiB", max >> 20);
 	if ((nul = memchr(data, '\0', n)) != NULL)
-		return err_set(e, AZ_EINVAL,
+		return why(r, CSV_NUL, line_of(data, n, (size_t)(nul - data))), err_set(e, AZ_EINVAL,
 			       "line %zu: contains a NUL byte; is this a spreadsheet file rather than CSV?",
 			       line_of(data, n, (size_t)(nul - data)));
 	if (!utf8_valid(data, n)) {
@@ -51,7 +59,7 @@ int csv_open_max(struct csv_reader *r, const char *data, size_t n, size_t max, s
 				line++;
 			}
 		}
-		return err_set(e, AZ_EINVAL,
+		return why(r, CSV_NOT_UTF8, line), err_set(e, AZ_EINVAL,
 			       "line %zu: the text is not UTF-8; save the file as \"CSV UTF-8\"", line);
 	}
 	if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -109,7 +117,7 @@ int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, siz
 			p++;
 			for (;;) {
 				if (p >= end)
-					return err_set(e, AZ_EINVAL,
+					return why(r, CSV_QUOTE_OPEN, *line), err_set(e, AZ_EINVAL,
 						       "line %zu: a quoted field is never closed", *line), -1;
 				if (*p == '"') {
 					if (p + 1 < end && p[1] == '"') {
@@ -135,7 +143,7 @@ int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, siz
 			/* The common case: the field is its bytes in the data. */
 			while (p < end && *p != sep && *p != '\n' && *p != '\r') {
 				if (*p == '"')
-					return err_set(e, AZ_EINVAL,
+					return why(r, CSV_QUOTE_INSIDE, r->line), err_set(e, AZ_EINVAL,
 						       "line %zu, field %zu: a quote inside an unquoted field; "
 						       "put the field in double quotes and double the quote",
 						       r->line, nf + 1), -1;
@@ -150,7 +158,7 @@ int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, siz
 		if (reclen > CSV_MAX_RECORD)
 			goto toolong;
 		if (nf == CSV_MAX_FIELDS)
-			return err_set(e, AZ_EINVAL, "line %zu: more than %d fields",
+			return why(r, CSV_TOO_MANY_FIELDS, *line), err_set(e, AZ_EINVAL, "line %zu: more than %d fields",
 				       *line, CSV_MAX_FIELDS), -1;
 		fields[nf++] = f;
 		if (p < end && *p == sep) {
@@ -167,7 +175,7 @@ int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, siz
 			p++;
 			r->line++;
 		} else if (p < end) {
-			return err_set(e, AZ_EINVAL,
+			return why(r, CSV_AFTER_QUOTE, r->line), err_set(e, AZ_EINVAL,
 				       "line %zu, field %zu: text after the closing quote",
 				       r->line, nf), -1;
 		}
@@ -177,7 +185,7 @@ int csv_next_spans(struct csv_reader *r, struct csv_span *fields, size_t *n, siz
 	*n = nf;
 	return 1;
 toolong:
-	return err_set(e, AZ_EINVAL, "line %zu: the line is longer than %d characters",
+	return why(r, CSV_LINE_TOO_LONG, *line), err_set(e, AZ_EINVAL, "line %zu: the line is longer than %d characters",
 		       *line, CSV_MAX_RECORD), -1;
 }
 

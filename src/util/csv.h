@@ -23,11 +23,27 @@
 #define CSV_MAX_RECORD  4096         /* bytes in one record */
 #define CSV_MAX_FIELDS  64
 
+/* Why the reader refused the data, for fronts that say so in their own
+ * language (the message in struct err is English). */
+enum csv_problem {
+	CSV_FINE,
+	CSV_TOO_LARGE,        /* larger than the limit */
+	CSV_NUL,              /* a NUL byte: a spreadsheet file rather than CSV */
+	CSV_NOT_UTF8,
+	CSV_QUOTE_OPEN,       /* a quoted field is never closed */
+	CSV_QUOTE_INSIDE,     /* a quote inside an unquoted field */
+	CSV_AFTER_QUOTE,      /* text after the closing quote */
+	CSV_TOO_MANY_FIELDS,
+	CSV_LINE_TOO_LONG
+};
+
 struct csv_reader {
 	const char *p;     /* next unread byte */
 	const char *end;
 	size_t line;       /* physical line number of p, from 1 */
 	char sep;          /* ',' or ';' */
+	int why;           /* enum csv_problem of the last failure */
+	size_t why_line;   /* its line (0: the file as a whole) */
 	/* The text of the quoted fields of the last record from
 	 * csv_next_spans() (quotes removed, "" made one): a field is at most
 	 * CSV_MAX_RECORD bytes and so is the record before it. */

@@ -11,6 +11,11 @@
 /* The translation of msgid into lang ("nl" or "en"). */
 const char *tr(const char *lang, const char *msgid);
 
+/* A date YYYY-MM-DD as a person writes it: "1 maart 2027", "1 March 2027", into out;
+ * returns out, or date itself when it is not such a date (NULL stays NULL). */
+#define DATE_WORDS_LEN 32
+const char *date_words(char out[DATE_WORDS_LEN], const char *lang, const char *date);
+
 /* Marks a msgid that is translated later (passed on, then tr()). */
 #define N_(msgid) msgid
 

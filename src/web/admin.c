@@ -51,15 +51,16 @@ static void rounds_table(struct request *req, struct reply *res, const struct le
 	for (size_t i = 0; i < ls->nround; i++) {
 		const struct round_summary *rs = &ls->rounds[i];
 		const struct round *r = &rs->view.round;
+		/* Once the round runs, its list is what it is: no approval to wait for. */
+		int ask = r->needs_approval && r->state == ROUND_DRAFT;
 		html_printf(b, "<tr class=\"utrecht-table__row\"><th scope=\"row\" class=\"utrecht-table__header-cell\">"
 			    "<a class=\"utrecht-link utrecht-link--html-a\" href=\"/admin/rounds/%lld\">",
 			    (long long)r->id);
 		html_printf(b, T(req, "Round %lld"), (long long)r->id);
 		html_printf(b, "</a></th><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h%R%h%R</td>"
 			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">",
-			    staff_state(req, r->state), staff_nomination(req, r->nomination),
-			    r->needs_approval ? " (" : "", r->needs_approval ? T(req, "needs approval") : "",
-			    r->needs_approval ? ")" : "", r->closes_on ? r->closes_on : "—");
+			    staff_state(req, r->state), r->state == ROUND_DRAFT ? staff_nomination(req, r->nomination) : T(req, "fixed"),
+			    ask ? " (" : "", ask ? T(req, "needs approval") : "", ask ? ")" : "", staff_date(req, r->closes_on));
 		summary_cell(req, res, rs);
 		html_printf(b, "</td></tr>\n");
 	}
@@ -316,6 +317,38 @@ static void when(int64_t t, char out[20])
 		snprintf(out, 20, "?");
 }
 
+/* The object of an audit entry in the page's language, and a link where
+ * there is a page for it ("round 2" -> "Ronde 2", to the round). */
+static void audit_object(struct request *req, struct reply *res, const char *object)
+{
+	static const struct {
+		const char *kind, *msgid, *path;
+	} kinds[] = {
+		{"round", N_("Round %lld"), "/admin/rounds/"},
+		{"leader", N_("Leader %lld"), "/admin/leaders/"},
+		{"user", N_("Account %lld"), NULL},
+		{"invitation", N_("Invitation %lld"), NULL},
+	};
+	long long id;
+	char kind[16];
+	int end = 0;
+
+	if (object == NULL)
+		return;
+	if (sscanf(object, "%15[a-z] %lld%n", kind, &id, &end) == 2 && object[end] == '\0')
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			if (strcmp(kind, kinds[k].kind) != 0)
+				continue;
+			if (kinds[k].path != NULL)
+				html_printf(&res->body, "<a class=\"utrecht-link utrecht-link--html-a\" href=\"%a%lld\">%h</a>",
+					    kinds[k].path, id, arena_printf(req->a, T(req, kinds[k].msgid), id));
+			else
+				html_printf(&res->body, "%h", arena_printf(req->a, T(req, kinds[k].msgid), id));
+			return;
+		}
+	html_printf(&res->body, "%h", object);
+}
+
 /* GET /admin/audit?before=ID — the audit log, newest first, 50 a page.
  *   before  show entries older than this one */
 void page_admin_audit(struct request *req, struct reply *res)
@@ -354,10 +387,11 @@ void page_admin_audit(struct request *req, struct reply *res)
 	for (size_t i = 0; i < n; i++) {
 		char at[20];
 		when(en[i].at, at);
-		html_printf(b, "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
-			    "<td class=\"utrecht-table__cell\"><code>%h</code></td><td class=\"utrecht-table__cell\">%h</td>"
-			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td></tr>\n",
-			    at, en[i].actor ? en[i].actor : "", en[i].action ? en[i].action : "", en[i].object ? en[i].object : "",
+		html_printf(b, "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td>"
+			    "<td class=\"utrecht-table__cell\"><code>%h</code></td><td class=\"utrecht-table__cell\">",
+			    at, en[i].actor ? en[i].actor : "", en[i].action ? en[i].action : "");
+		audit_object(req, res, en[i].object);
+		html_printf(b, "</td><td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td></tr>\n",
 			    en[i].detail ? en[i].detail : "", en[i].client ? en[i].client : "");
 	}
 	html_printf(b, "</tbody>\n</table>\n</div>\n");

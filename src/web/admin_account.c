@@ -45,7 +45,7 @@ static void accounts_page(struct request *req, struct reply *res, const struct a
 		    title, T(req, "Name"), T(req, "E-mail address"), T(req, "Role"), T(req, "Login"));
 	for (size_t i = 0; i < n; i++)
 		html_printf(b, "<tr class=\"utrecht-table__row\"><th scope=\"row\" class=\"utrecht-table__header-cell\">%h</th>"
-			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
+			    "<td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
 			    "<td class=\"utrecht-table__cell\">%h</td></tr>\n",
 			    u[i].name ? u[i].name : "", u[i].email, role_label(req, u[i].role),
 			    u[i].password ? T(req, "password or link") : T(req, "link by e-mail"));

@@ -18,7 +18,7 @@
 struct round_problem {
 	const char *msg;         /* translated, or NULL */
 	const char *csv;         /* the pasted CSV to show again, or NULL */
-	const char *csv_error;   /* the import's own message (English, per line) */
+	const struct import_report *imp;  /* what is wrong with it, or NULL */
 };
 
 static const char *round_path(struct request *req, int64_t id)
@@ -89,16 +89,27 @@ static void render_actions(struct request *req, struct reply *res, const struct 
 }
 
 /* The CSV import form, with what was pasted and the problems found. */
-static void render_import(struct request *req, struct reply *res, int64_t id, const struct round_problem *rp)
+static void render_import(struct request *req, struct reply *res, int64_t id, const struct instrument *ins,
+			  const struct round_problem *rp)
 {
 	struct buf *b = &res->body;
-	int bad = rp != NULL && rp->csv_error != NULL;
+	int bad = rp != NULL && rp->imp != NULL;
 
 	html_printf(b, "<h2 class=\"utrecht-heading-2\" id=\"import\">%h</h2>\n", T(req, "Add people from a spreadsheet"));
-	if (bad)
-		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\" role=\"alert\" id=\"import-errors\">"
-			    "<p class=\"utrecht-paragraph\"><strong>%h</strong></p><pre class=\"az-pre\">%h</pre></div>\n",
-			    T(req, "Nothing was added. The list has these problems:"), rp->csv_error);
+	if (bad) {
+		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error az-error-summary\" role=\"alert\" id=\"import-errors\" tabindex=\"-1\">"
+			    "<p class=\"utrecht-paragraph\"><strong>%h</strong></p>\n<ul class=\"utrecht-unordered-list\">\n",
+			    T(req, "Nothing was added. The list has these problems:"));
+		for (int i = 0; i < rp->imp->n; i++)
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\">%h</li>\n",
+				    staff_import_problem(req, ins, &rp->imp->p[i]));
+		if (rp->imp->n == 0)
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\">%h</li>\n", T(req, "The list cannot be read."));
+		if (rp->imp->more)
+			html_printf(b, "<li class=\"utrecht-unordered-list__item\">%h</li>\n",
+				    T(req, "And more: correct these first."));
+		html_printf(b, "</ul>\n</div>\n");
+	}
 	staff_form(req, res, arena_printf(req->a, "%s/import", round_path(req, id)));
 	html_printf(b, "<div class=\"utrecht-form-field\">\n<label class=\"utrecht-form-label\" for=\"csv\">%h</label>\n"
 		    "<p class=\"utrecht-form-field-description\" id=\"h-csv\">%h</p>\n"
@@ -165,7 +176,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 	struct nomination nom;
 	struct buf *b = &res->body;
 	const char *title;
-	int rc;
+	int rc, ask;
 
 	if ((rc = core_progress(&req->app->core, req->a, who, id, &v, &p, &e)) != AZ_OK ||
 	    (rc = core_nomination_load(&req->app->core, req->a, who, id, &nom, &e)) != AZ_OK) {
@@ -173,17 +184,23 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 		return;
 	}
 	title = arena_printf(req->a, "%s — %s", arena_printf(req->a, T(req, "Round %lld"), (long long)id), v.leader.name);
-	staff_begin(req, res, rp && (rp->msg || rp->csv_error) ? arena_printf(req->a, "%s: %s", T(req, "Error"), title) : title);
+	ask = v.round.needs_approval && v.round.state == ROUND_DRAFT;
+	staff_begin(req, res, rp && (rp->msg || rp->imp) ? arena_printf(req->a, "%s: %s", T(req, "Error"), title) : title);
 	if (rp && rp->msg)
 		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\" role=\"alert\"><p class=\"utrecht-paragraph\">%h</p></div>\n", rp->msg);
+	/* The import form is far down the page: say at the top that it failed, and link there. */
+	if (rp && rp->imp)
+		html_printf(b, "<div class=\"utrecht-alert utrecht-alert--error\"><p class=\"utrecht-paragraph\">%h "
+			    "<a class=\"utrecht-link utrecht-link--html-a\" href=\"#import-errors\">%h</a></p></div>\n",
+			    T(req, "Nothing was added from the pasted list."), T(req, "See the problems"));
 	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<dl class=\"az-facts\">\n"
 		    "<dt>%h</dt><dd><a class=\"utrecht-link utrecht-link--html-a\" href=\"/admin/leaders/%lld\">%h</a>, %h</dd>\n"
 		    "<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h</dd>\n<dt>%h</dt><dd>%h%R%h%R</dd>\n<dt>%h</dt><dd>%h</dd>\n</dl>\n",
 		    title, T(req, "Leader"), (long long)v.leader.id, v.leader.name, v.leader.organisation,
 		    T(req, "State"), staff_state(req, v.round.state), T(req, "Deadline"),
-		    v.round.closes_on ? v.round.closes_on : "—", T(req, "List of people to invite"),
-		    staff_nomination(req, v.round.nomination), v.round.needs_approval ? " (" : "",
-		    v.round.needs_approval ? T(req, "needs approval") : "", v.round.needs_approval ? ")" : "",
+		    staff_date(req, v.round.closes_on), T(req, "List of people to invite"),
+		    v.round.state == ROUND_DRAFT ? staff_nomination(req, v.round.nomination) : T(req, "fixed"),
+		    ask ? " (" : "", ask ? T(req, "needs approval") : "", ask ? ")" : "",
 		    T(req, "Reminders, days before the deadline"),
 		    v.round.reminders && v.round.reminders[0] ? v.round.reminders : T(req, "none"));
 	/* Once it runs, how far it is comes first; then what to do next. */
@@ -198,7 +215,7 @@ static void round_page(struct request *req, struct reply *res, const struct acto
 	html_printf(b, "<h2 class=\"utrecht-heading-2\" id=\"list\">%h</h2>\n", T(req, "The leader's list"));
 	staff_list(req, res, &nom);
 	if (v.round.state == ROUND_DRAFT || v.round.state == ROUND_OPEN)
-		render_import(req, res, id, rp);
+		render_import(req, res, id, nom.ins, rp);
 	if (v.round.state != ROUND_DRAFT)
 		render_mail(req, res, who, id);
 	render_settings(req, res, &v.round);
@@ -233,9 +250,49 @@ static const char *refusal(struct request *req, const char *op, int rc, const ch
 	return T(req, "The round is not in a state that allows this. Reload the page to see where it stands.");
 }
 
+/* Closing and releasing cannot be undone: the first POST of either shows
+ * what will happen and asks again (without JavaScript, a page of its own);
+ * the second carries sure=yes. */
+static void confirm_page(struct request *req, struct reply *res, const struct actor *who, int64_t id,
+			 const char *op)
+{
+	struct err e = {0};
+	struct round_view v;
+	struct round_progress p;
+	struct buf *b = &res->body;
+	int close = strcmp(op, "close") == 0, rc;
+	const char *title;
+
+	if ((rc = core_progress(&req->app->core, req->a, who, id, &v, &p, &e)) != AZ_OK) {
+		staff_fail(req, res, rc);
+		return;
+	}
+	title = arena_printf(req->a, close ? T(req, "Close round %lld of %s?") : T(req, "Release the report of round %lld to %s?"),
+			     (long long)id, v.leader.name);
+	staff_begin(req, res, title);
+	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<p class=\"utrecht-paragraph\">%h</p>\n", title,
+		    close ? T(req, "Nobody can answer any more once the round is closed, also not those who have not answered yet. "
+				   "Closing cannot be undone.")
+			  : T(req, "The leader can then read the report, and so can the coaches it is shared with. "
+				   "Releasing cannot be undone."));
+	if (close && v.round.state == ROUND_OPEN) {
+		html_printf(b, "<p class=\"utrecht-paragraph\">%h</p>\n",
+			    arena_printf(req->a, T(req, "Deadline: %s."), staff_date(req, v.round.closes_on)));
+	}
+	html_printf(b, "<div class=\"az-actions\">\n");
+	staff_form(req, res, round_path(req, id));
+	html_printf(b, "<input type=\"hidden\" name=\"sure\" value=\"yes\">"
+		    "<button class=\"utrecht-button utrecht-button--primary-action\" type=\"submit\" name=\"do\" value=\"%a\">%h</button>\n</form>\n"
+		    "<p class=\"utrecht-paragraph\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"%a\">%h</a></p>\n</div>\n",
+		    op, close ? T(req, "Yes, close the round") : T(req, "Yes, release the report"),
+		    round_path(req, id), T(req, "No, back to the round"));
+	page_end(req, res);
+}
+
 /* POST /admin/rounds/{id} — the next step.
  *   csrf, do  approve | reopen | open | close | release | invite,
- *   closes (with open: the deadline, YYYY-MM-DD) */
+ *   closes (with open: the deadline, YYYY-MM-DD),
+ *   sure (yes: close and release were confirmed) */
 void page_admin_round_do(struct request *req, struct reply *res)
 {
 	struct actor who;
@@ -252,6 +309,11 @@ void page_admin_round_do(struct request *req, struct reply *res)
 	}
 	if (closes != NULL && closes[0] == '\0')
 		closes = NULL;
+	if ((strcmp(op, "close") == 0 || strcmp(op, "release") == 0) &&
+	    (http_form(req, "sure") == NULL || strcmp(http_form(req, "sure"), "yes") != 0)) {
+		confirm_page(req, res, &who, id, op);
+		return;
+	}
 	if (strcmp(op, "approve") == 0)
 		rc = core_nomination_move(&req->app->core, &who, id, NOM_APPROVED, &e), done = "approved";
 	else if (strcmp(op, "reopen") == 0)
@@ -322,6 +384,7 @@ void page_admin_import(struct request *req, struct reply *res)
 	struct err e = {0};
 	const char *csv = http_form(req, "csv");
 	int64_t id = staff_id(req);
+	struct import_report rep = {.a = req->a};
 	size_t count = 0;
 	int rc;
 
@@ -329,10 +392,15 @@ void page_admin_import(struct request *req, struct reply *res)
 		return;
 	if (csv == NULL)
 		csv = "";
-	rc = core_round_import(&req->app->core, &who, id, csv, strlen(csv), &count, &e);
-	if (rc == AZ_EINVAL || rc == AZ_EDUP || rc == AZ_ESTATE) {
-		res->status = rc == AZ_ESTATE ? 409 : 422;
-		round_page(req, res, &who, id, &(struct round_problem){NULL, csv, e.msg});
+	rc = core_round_import(&req->app->core, &who, id, csv, strlen(csv), &count, &rep, &e);
+	if (rc == AZ_ESTATE) {
+		res->status = 409;
+		round_page(req, res, &who, id, &(struct round_problem){refusal(req, "import", rc, NULL), NULL, NULL});
+		return;
+	}
+	if (rc == AZ_EINVAL || rc == AZ_EDUP) {
+		res->status = 422;
+		round_page(req, res, &who, id, &(struct round_problem){NULL, csv, &rep});
 		return;
 	}
 	if (rc != AZ_OK) {
@@ -379,7 +447,7 @@ void page_admin_links(struct request *req, struct reply *res)
 		    T(req, "Personal links"), T(req, "Name"), T(req, "E-mail address"), T(req, "Group"), T(req, "Link"));
 	for (size_t i = 0; i < n; i++)
 		html_printf(b, "<tr class=\"utrecht-table__row\"><th scope=\"row\" class=\"utrecht-table__header-cell\">%h</th>"
-			    "<td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
+			    "<td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell\">%h</td>"
 			    "<td class=\"utrecht-table__cell\"><code class=\"az-link\">%h</code></td></tr>\n",
 			    l[i].name ? l[i].name : T(req, "the leader (own reflection)"), l[i].email ? l[i].email : "—",
 			    instrument_find_group(nom.ins, l[i].group_id) >= 0

@@ -96,7 +96,8 @@ static const struct param_spec f_round[] = {
 	{"csrf", 0, V_TOKEN, 64}, {"closes", 0, V_TEXT, 40}, {"approval", 0, V_WORD, 3},
 	{"reminders", 0, V_TEXT, 40}, {NULL, 0, 0, 0}};
 static const struct param_spec f_action[] = {
-	{"csrf", 0, V_TOKEN, 64}, {"do", 0, V_WORD, 16}, {"closes", 0, V_TEXT, 40}, {NULL, 0, 0, 0}};
+	{"csrf", 0, V_TOKEN, 64}, {"do", 0, V_WORD, 16}, {"closes", 0, V_TEXT, 40}, {"sure", 0, V_WORD, 3},
+	{NULL, 0, 0, 0}};
 static const struct param_spec f_import[] = {
 	{"csrf", 0, V_TOKEN, 64}, {"csv", 0, V_TEXT, HTTP_MAX_BODY}, {NULL, 0, 0, 0}};
 static const struct param_spec f_retry[] = {

@@ -245,13 +245,20 @@ const char *staff_group(const struct request *req, const struct instrument *ins,
 	return itext_get(ins, &ins->groups[g].label, req->lang);
 }
 
+const char *staff_date(const struct request *req, const char *date)
+{
+	char out[DATE_WORDS_LEN];
+
+	return date ? arena_strdup(req->a, date_words(out, req->lang, date)) : "—";
+}
+
 const char *staff_round_line(const struct request *req, const struct round *r)
 {
 	const char *s = arena_printf(req->a, T(req, "Round %lld"), (long long)r->id);
 
 	s = arena_printf(req->a, "%s — %s", s, staff_state(req, r->state));
 	if (r->closes_on != NULL)
-		s = arena_printf(req->a, "%s, %s %s", s, T(req, "deadline"), r->closes_on);
+		s = arena_printf(req->a, "%s, %s %s", s, T(req, "deadline"), staff_date(req, r->closes_on));
 	return s;
 }
 

@@ -57,12 +57,18 @@ void staff_field(struct request *req, struct reply *res, const struct staff_fiel
  * *days (in req->a); 1 when they are valid (core_reminders_valid). */
 int staff_reminders(struct request *req, const char *field, const char **days);
 
+/* One problem of a pasted list of raters, as a sentence in the page's
+ * language ("Regel 3: ..."); ins gives the groups one may name (admin_import.c). */
+const char *staff_import_problem(struct request *req, const struct instrument *ins, const struct import_problem *p);
+
 /* Names in the request's language. */
 const char *staff_state(const struct request *req, int round_state);
 const char *staff_nomination(const struct request *req, int nomination_state);
 const char *staff_group(const struct request *req, const struct instrument *ins, int g);
 /* A round's one-line description: "Round 3 — open, deadline 2025-06-30". */
 const char *staff_round_line(const struct request *req, const struct round *r);
+/* A date YYYY-MM-DD in words in the page's language ("1 maart 2027"); "—" for NULL. */
+const char *staff_date(const struct request *req, const char *date);
 
 /* The progress table of a round (the rule of core_progress_of). */
 void staff_progress(struct request *req, struct reply *res, const struct round_view *v,

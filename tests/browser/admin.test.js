@@ -229,10 +229,20 @@ test('an administrator runs a whole round from the browser and the leader reads 
   assert.equal(await answered(ap, 'Directie / MT'), '3');
 
   // Close and release.
+  // Both ask again first, on a page of their own; "No" leads back.
   await go(ap, 'button:has-text("Ronde nu sluiten")');
+  assert.match(await ap.textContent('h1'), /sluiten\?/);
+  await check(ap, 'admin round, confirm closing');
+  await screenshot(ap, 'admin-6-confirm-close');
+  await go(ap, 'a:has-text("Nee, terug naar de ronde")');
+  assert.match(await ap.textContent('h1'), /^Ronde \d+/);
+  await go(ap, 'button:has-text("Ronde nu sluiten")');
+  await go(ap, 'button:has-text("Ja, de ronde sluiten")');
   assert.match(await ap.textContent('.az-done'), /gesloten/);
   await check(ap, 'admin round, closed');
   await go(ap, 'button:has-text("Rapport vrijgeven")');
+  await check(ap, 'admin round, confirm releasing');
+  await go(ap, 'button:has-text("Ja, het rapport vrijgeven")');
   assert.match(await ap.textContent('.az-done'), /vrijgegeven/);
   await ap.goto(`${server.url}/admin`);
   await check(ap, 'admin overview');

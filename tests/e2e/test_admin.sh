@@ -235,7 +235,7 @@ expect_eq "$(invited 1)" "1"
 get /leader/rounds/99 -b lea.jar
 expect_eq "$code" "404"
 audit_page | grep -q "access.denied" || _bad "access.denied not audited"
-audit_page | grep -q "round 1" || _bad "the round tried is not in the audit log"
+audit_page | grep -q "href=\"/admin/rounds/1\">Ronde 1</a>" || _bad "the round tried is not in the audit log, linked"
 
 test_case "the leader hands the list in; then it no longer changes"
 post /leader/rounds/2 "csrf=$lcsrf&do=submit" -b lea.jar
@@ -286,6 +286,9 @@ post /admin/rounds/2 "csrf=$csrf&do=open&closes=2099-12-31" -b admin.jar
 expect_eq "$code" "303"
 A round show 2 | grep -q "^state *open" || _bad "not open: $(A round show 2)"
 audit_page | grep -q "round.open" || _bad "round.open not audited"
+# Once open, the list is fixed: no approval is awaited any more.
+get /admin/rounds/2 -b admin.jar
+has "vastgesteld"; hasnt "in de maak"; hasnt "goedkeuring nodig"
 get /admin/rounds/2/outbox -b admin.jar
 expect_eq "$code" "200"
 has "Uitnodigingsmails"
@@ -354,6 +357,10 @@ test_case "the report is not there before release, for the leader nor the coach"
 get /leader/rounds/2/report -b lea.jar
 expect_eq "$code" "409"
 post /admin/rounds/2 "csrf=$csrf&do=close" -b admin.jar
+expect_eq "$code" "200"
+has "Ronde 2 van Marieke"; has "name=\"sure\" value=\"yes\""; has "Ja, de ronde sluiten"
+expect_eq "$(db_list "$DB" "select state from rounds where id = 2")" "open"
+post /admin/rounds/2 "csrf=$csrf&do=close&sure=yes" -b admin.jar
 expect_eq "$code" "303"
 get /leader/rounds/2/report -b lea.jar
 expect_eq "$code" "409"
@@ -369,6 +376,11 @@ audit_page | grep -q "round.export" || _bad "export not audited"
 
 test_case "released, the leader and the shared coach read the report; the administrator has no report page"
 post /admin/rounds/2 "csrf=$csrf&do=release" -b admin.jar
+expect_eq "$code" "200"
+has "Ja, het rapport vrijgeven"
+get /leader/rounds/2/report -b lea.jar
+expect_eq "$code" "409"
+post /admin/rounds/2 "csrf=$csrf&do=release&sure=yes" -b admin.jar
 expect_eq "$code" "303"
 get /leader/rounds/2/report -b lea.jar
 expect_eq "$code" "200"
@@ -453,9 +465,25 @@ r3=$(location | sed 's#/admin/rounds/\([0-9]*\).*#\1#')
 csv=$(printf 'name,email,group\nAnna,anna@example.org,mt\nBob,not-an-address,mt\n' | python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
 post "/admin/rounds/$r3/import" "csrf=$csrf&csv=$csv" -b admin.jar
 expect_eq "$code" "422"
-has "line 3"
+has "Regel 3: &quot;not-an-address&quot; is geen e-mailadres"
+hasnt "line 3"
 has "Er is niemand toegevoegd"
 has "Anna,anna@example.org,mt"
+expect_eq "$(invited "$r3")" "1"
+# Each problem in the page's language, the groups one may use named.
+csv=$(printf 'name,email,group\nAnna,anna@example.org,board\nBob,bob@example.org,mt\nBob,bob@example.org,mt\nCor,cor@example.org\n' | python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
+post "/admin/rounds/$r3/import" "csrf=$csrf&csv=$csv" -b admin.jar
+expect_eq "$code" "422"
+has "Regel 2: &quot;board&quot; is geen groep van deze ronde. De groepen zijn: bestuur (College van B en W)"
+has "Regel 4: bob@example.org staat ook op regel 3."
+has "Regel 5: Deze regel heeft 2 velden, de eerste regel 3."
+post "/admin/rounds/$r3/import?lang=en" "csrf=$csrf&csv=name%2Cmail%2Cgroup%0AAnna%2Ca%40example.org%2Cmt%0A" -b admin.jar
+expect_eq "$code" "422"
+has "Line 1: Unknown column &quot;mail&quot;"
+post "/admin/rounds/$r3/import?lang=en" "csrf=$csrf&csv=name%2Cemail%2Cgroup%0A" -b admin.jar
+has "The list has a first line with the columns, but nobody under it."
+post "/admin/rounds/$r3/import" "csrf=$csrf&csv=name%2Cemail%2Cgroup%0A%22Anna%2Canna%40example.org%2Cmt%0A" -b admin.jar
+has "Regel 2: Een aanhalingsteken (&quot;) opent een veld dat nergens wordt gesloten."
 expect_eq "$(invited "$r3")" "1"
 csv=$(printf 'naam;email;groep\nAnna;anna@example.org;mt\nBob;bob@example.org;mt\n=cmd;refuses@example.org;peers\n' | python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.stdin.read()))')
 post "/admin/rounds/$r3/import" "csrf=$csrf&csv=$csv" -b admin.jar

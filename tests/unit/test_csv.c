@@ -473,9 +473,44 @@ static void random_input_never_upsets_the_reader(void **state)
 	assert_true(nok > 1000 && nok < 19000);
 }
 
+/* Each refusal says why in r.why (for fronts that speak Dutch) and on which line. */
+static int why_of(const char *data, size_t *line)
+{
+	struct csv_reader r;
+	struct arena *a = arena_new();
+	struct err e = {0};
+	char **f;
+	size_t n, l;
+	int more = 0;
+
+	assert_non_null(a);
+	if (csv_open(&r, data, strlen(data), &e) == AZ_OK)
+		while ((more = csv_next(&r, a, &f, &n, &l, &e)) > 0)
+			;
+	arena_free(a);
+	*line = r.why_line;
+	return r.why;
+}
+
+static void refusals_name_their_reason_and_line(void **state)
+{
+	size_t line;
+
+	(void)state;
+	assert_int_equal(why_of("a,b\n1,2\n", &line), CSV_FINE);
+	assert_int_equal(why_of("a,b\n\"1,2\n", &line), CSV_QUOTE_OPEN);
+	assert_int_equal(line, 2);
+	assert_int_equal(why_of("a,b\n1,x\"y\n", &line), CSV_QUOTE_INSIDE);
+	assert_int_equal(line, 2);
+	assert_int_equal(why_of("a,b\n\"1\"x,2\n", &line), CSV_AFTER_QUOTE);
+	assert_int_equal(why_of("a,b\n1,\xff\n", &line), CSV_NOT_UTF8);
+	assert_int_equal(line, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(refusals_name_their_reason_and_line),
 		cmocka_unit_test(comma_file_reads_as_records_of_fields),
 		cmocka_unit_test(last_line_needs_no_line_end),
 		cmocka_unit_test(empty_fields_are_kept),

@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include "../../src/util/i18n.h"
 #include "../../src/util/text.h"
 
 /* utf8_valid over a string literal, NUL bytes and all. */
@@ -526,6 +527,19 @@ static void trim_leaves_line_breaks(void **state)
 	assert_string_equal(text_trim(s), "\nx\r\n");
 }
 
+/* ---- date_words ------------------------------------------------------ */
+
+static void dates_read_as_words_in_either_language(void **state)
+{
+	char out[DATE_WORDS_LEN];
+
+	(void)state;
+	assert_string_equal(date_words(out, "nl", "2027-03-01"), "1 maart 2027");
+	assert_string_equal(date_words(out, "en", "2026-12-20"), "20 December 2026");
+	assert_string_equal(date_words(out, "nl", "31-12-2026"), "31-12-2026");
+	assert_null(date_words(out, "nl", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +586,7 @@ int main(void)
 		cmocka_unit_test(trim_removes_spaces_and_tabs_at_both_ends),
 		cmocka_unit_test(trim_of_blank_text_is_empty),
 		cmocka_unit_test(trim_leaves_line_breaks),
+		cmocka_unit_test(dates_read_as_words_in_either_language),
 	};
 
 	return cmocka_run_group_tests_name("text checks", tests, NULL, NULL);
