@@ -1,18 +1,15 @@
 /* admin.c — the administrator's pages for leaders: the overview of every
  * leader with their rounds and progress, a new leader (with their account),
- * a leader's page with a new round, and the audit log. The pages of one
- * round are in admin_round.c.
+ * and a leader's page with a new round. The pages of one round are in
+ * admin_round.c, the audit log in admin_audit.c.
  *
  * No page here or there shows a single response, or who answered.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "../util/text.h"
 #include "staff.h"
-
-#define AUDIT_PAGE 50
 
 /* A round's progress in a few words: "2 of 5 groups shown, 9 answers". */
 static void summary_cell(struct request *req, struct reply *res, const struct round_summary *rs)
@@ -305,98 +302,4 @@ void page_admin_round_add(struct request *req, struct reply *res)
 	}
 	res->status = 422;
 	leader_page(req, res, &who, staff_id(req), &p);
-}
-
-/* Unix seconds as "YYYY-MM-DD HH:MM" UTC into out[20]. */
-static void when(int64_t t, char out[20])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 20, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(out, 20, "?");
-}
-
-/* The object of an audit entry in the page's language, and a link where
- * there is a page for it ("round 2" -> "Ronde 2", to the round). */
-static void audit_object(struct request *req, struct reply *res, const char *object)
-{
-	static const struct {
-		const char *kind, *msgid, *path;
-	} kinds[] = {
-		{"round", N_("Round %lld"), "/admin/rounds/"},
-		{"leader", N_("Leader %lld"), "/admin/leaders/"},
-		{"user", N_("Account %lld"), NULL},
-		{"invitation", N_("Invitation %lld"), NULL},
-	};
-	long long id;
-	char kind[16];
-	int end = 0;
-
-	if (object == NULL)
-		return;
-	if (sscanf(object, "%15[a-z] %lld%n", kind, &id, &end) == 2 && object[end] == '\0')
-		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-			if (strcmp(kind, kinds[k].kind) != 0)
-				continue;
-			if (kinds[k].path != NULL)
-				html_printf(&res->body, "<a class=\"utrecht-link utrecht-link--html-a\" href=\"%a%lld\">%h</a>",
-					    kinds[k].path, id, arena_printf(req->a, T(req, kinds[k].msgid), id));
-			else
-				html_printf(&res->body, "%h", arena_printf(req->a, T(req, kinds[k].msgid), id));
-			return;
-		}
-	html_printf(&res->body, "%h", object);
-}
-
-/* GET /admin/audit?before=ID — the audit log, newest first, 50 a page.
- *   before  show entries older than this one */
-void page_admin_audit(struct request *req, struct reply *res)
-{
-	struct actor who;
-	struct err e = {0};
-	struct audit_entry *en;
-	struct buf *b = &res->body;
-	size_t n;
-	int64_t before = http_id(http_query(req, "before"));
-	int rc;
-
-	if (staff_who(req, res, ROLE_ADMIN, &who) != 0)
-		return;
-	if ((rc = core_audit_page(&req->app->core, req->a, &who, before, AUDIT_PAGE, &en, &n, &e)) != AZ_OK) {
-		staff_fail(req, res, rc);
-		return;
-	}
-	staff_begin(req, res, T(req, "Audit log"));
-	html_printf(b, "<h1 class=\"utrecht-heading-1\">%h</h1>\n<p class=\"utrecht-paragraph\">%h</p>\n",
-		    T(req, "Audit log"), T(req, "Who did what, newest first. Times are UTC."));
-	if (n == 0) {
-		html_printf(b, "<p class=\"utrecht-paragraph\">%h</p>\n", T(req, "No entries."));
-		page_end(req, res);
-		return;
-	}
-	staff_table_begin(req, res, T(req, "Audit log"));
-	html_printf(b, "<caption class=\"utrecht-table__caption az-visually-hidden\">%h</caption>\n"
-		    "<thead class=\"utrecht-table__header\"><tr class=\"utrecht-table__row\">"
-		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
-		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
-		    "<th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th><th scope=\"col\" class=\"utrecht-table__header-cell\">%h</th>"
-		    "</tr></thead>\n<tbody class=\"utrecht-table__body\">\n",
-		    T(req, "Audit log"), T(req, "When"), T(req, "Who"), T(req, "Action"), T(req, "Object"),
-		    T(req, "Detail"), T(req, "From"));
-	for (size_t i = 0; i < n; i++) {
-		char at[20];
-		when(en[i].at, at);
-		html_printf(b, "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td>"
-			    "<td class=\"utrecht-table__cell\"><code>%h</code></td><td class=\"utrecht-table__cell\">",
-			    at, en[i].actor ? en[i].actor : "", en[i].action ? en[i].action : "");
-		audit_object(req, res, en[i].object);
-		html_printf(b, "</td><td class=\"utrecht-table__cell az-break\">%h</td><td class=\"utrecht-table__cell az-break\">%h</td></tr>\n",
-			    en[i].detail ? en[i].detail : "", en[i].client ? en[i].client : "");
-	}
-	html_printf(b, "</tbody>\n</table>\n</div>\n");
-	if (n == AUDIT_PAGE)
-		html_printf(b, "<p class=\"utrecht-paragraph\"><a class=\"utrecht-link utrecht-link--html-a\" href=\"/admin/audit?before=%lld\">%h</a></p>\n",
-			    (long long)en[n - 1].id, T(req, "Older entries"));
-	page_end(req, res);
 }
