@@ -824,6 +824,30 @@ static int get_one(struct sq *s, const char *sql, struct arena *a, int64_t id, c
 	return rc;
 }
 
+/* Every row of a query into an array in a, with key (text) or, when bind
+ * is set, id bound as its one parameter, or nothing bound. */
+static int list_all(struct sq *s, const char *sql, int bind, int64_t id, const char *key, struct arena *a,
+		    size_t elsize, row_fn row, void **out, size_t *n, struct err *e)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = conn_get(s, &c, e)) != AZ_OK)
+		return rc;
+	if ((st = stmt(s, c, sql, e)) == NULL) {
+		rc = e->code;
+	} else {
+		if (key != NULL)
+			bind_text(st, 1, key);
+		else if (bind)
+			bind_int(st, 1, id);
+		rc = collect(s, c, st, a, elsize, row, out, n, e);
+	}
+	conn_put(s, c);
+	return rc;
+}
+
 static void leader_row_v(struct arena *a, sqlite3_stmt *st, void *el)
 {
 	leader_row(a, st, el);
@@ -836,19 +860,7 @@ static int sq_leader_get(struct store *stp, struct arena *a, int64_t id, struct 
 
 static int sq_leader_list(struct store *stp, struct arena *a, struct leader **out, size_t *n, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_LEADER_LIST, e)) == NULL)
-		rc = e->code;
-	else
-		rc = collect(s, c, st, a, sizeof **out, leader_row_v, (void **)out, n, e);
-	conn_put(s, c);
-	return rc;
+	return list_all(SQ(stp), SQL_LEADER_LIST, 0, 0, NULL, a, sizeof **out, leader_row_v, (void **)out, n, e);
 }
 
 /* ---- Instruments ----------------------------------------------------- */
@@ -1065,22 +1077,8 @@ static int sq_round_get(struct store *stp, struct arena *a, int64_t id, struct r
 static int sq_round_list(struct store *stp, struct arena *a, int64_t leader_id,
 			 struct round **out, size_t *n, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, leader_id > 0 ? SQL_ROUND_LIST_LEADER : SQL_ROUND_LIST, e)) == NULL) {
-		rc = e->code;
-	} else {
-		if (leader_id > 0)
-			bind_int(st, 1, leader_id);
-		rc = collect(s, c, st, a, sizeof **out, round_row, (void **)out, n, e);
-	}
-	conn_put(s, c);
-	return rc;
+	return list_all(SQ(stp), leader_id > 0 ? SQL_ROUND_LIST_LEADER : SQL_ROUND_LIST, leader_id > 0, leader_id,
+			NULL, a, sizeof **out, round_row, (void **)out, n, e);
 }
 
 /* The state of round id inside a transaction: AZ_OK with *state, or
@@ -1194,21 +1192,7 @@ static int sq_invitations_add(struct store *stp, struct invitation *inv, size_t 
 static int sq_invitation_list(struct store *stp, struct arena *a, int64_t round_id,
 			      struct invitation **out, size_t *n, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_INV_LIST, e)) == NULL) {
-		rc = e->code;
-	} else {
-		bind_int(st, 1, round_id);
-		rc = collect(s, c, st, a, sizeof **out, inv_row, (void **)out, n, e);
-	}
-	conn_put(s, c);
-	return rc;
+	return list_all(SQ(stp), SQL_INV_LIST, 1, round_id, NULL, a, sizeof **out, inv_row, (void **)out, n, e);
 }
 
 static int sq_invitation_by_token(struct store *stp, struct arena *a, const char *token_hash,
@@ -1267,21 +1251,7 @@ static void count_row(struct arena *a, sqlite3_stmt *st, void *el)
 static int sq_group_counts(struct store *stp, struct arena *a, int64_t round_id,
 			   struct group_count **out, size_t *n, struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_GROUP_COUNTS, e)) == NULL) {
-		rc = e->code;
-	} else {
-		bind_int(st, 1, round_id);
-		rc = collect(s, c, st, a, sizeof **out, count_row, (void **)out, n, e);
-	}
-	conn_put(s, c);
-	return rc;
+	return list_all(SQ(stp), SQL_GROUP_COUNTS, 1, round_id, NULL, a, sizeof **out, count_row, (void **)out, n, e);
 }
 
 /* ---- Responses ------------------------------------------------------- */
@@ -1757,21 +1727,7 @@ static int sq_round_nomination(struct store *stp, int64_t id, int from, int to, 
 static int sq_rounds_due(struct store *stp, struct arena *a, const char *today, struct round **out, size_t *n,
 			 struct err *e)
 {
-	struct sq *s = SQ(stp);
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, SQL_ROUNDS_DUE, e)) == NULL) {
-		rc = e->code;
-	} else {
-		bind_text(st, 1, today);
-		rc = collect(s, c, st, a, sizeof **out, round_row, (void **)out, n, e);
-	}
-	conn_put(s, c);
-	return rc;
+	return list_all(SQ(stp), SQL_ROUNDS_DUE, 0, 0, today, a, sizeof **out, round_row, (void **)out, n, e);
 }
 
 /* ---- Removing an invitation ------------------------------------------- */
@@ -1897,29 +1853,9 @@ static int sq_user_by_email(struct store *stp, struct arena *a, const char *emai
 }
 
 /* Run a query without parameters (or one integer, id) into an array. */
-static int list_all(struct sq *s, const char *sql, int bind, int64_t id, struct arena *a, size_t elsize,
-		    row_fn row, void **out, size_t *n, struct err *e)
-{
-	struct conn *c;
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = conn_get(s, &c, e)) != AZ_OK)
-		return rc;
-	if ((st = stmt(s, c, sql, e)) == NULL) {
-		rc = e->code;
-	} else {
-		if (bind)
-			bind_int(st, 1, id);
-		rc = collect(s, c, st, a, elsize, row, out, n, e);
-	}
-	conn_put(s, c);
-	return rc;
-}
-
 static int sq_user_list(struct store *stp, struct arena *a, struct user **out, size_t *n, struct err *e)
 {
-	return list_all(SQ(stp), SQL_USER_LIST, 0, 0, a, sizeof **out, user_row, (void **)out, n, e);
+	return list_all(SQ(stp), SQL_USER_LIST, 0, 0, NULL, a, sizeof **out, user_row, (void **)out, n, e);
 }
 
 /* Run one write statement with (text, id) or (id) bound; AZ_ENOTFOUND
@@ -2240,7 +2176,7 @@ static int sq_share_set(struct store *stp, int64_t round_id, int64_t user_id, in
 static int sq_share_list(struct store *stp, struct arena *a, int64_t round_id, struct user **out, size_t *n,
 			 struct err *e)
 {
-	return list_all(SQ(stp), SQL_SHARE_LIST, 1, round_id, a, sizeof **out, user_row, (void **)out, n, e);
+	return list_all(SQ(stp), SQL_SHARE_LIST, 1, round_id, NULL, a, sizeof **out, user_row, (void **)out, n, e);
 }
 
 static int sq_share_exists(struct store *stp, int64_t round_id, int64_t user_id, int *shared, struct err *e)
@@ -2476,7 +2412,7 @@ static int sq_outbox_retry(struct store *stp, int64_t id, int64_t now, struct er
 static int sq_outbox_list(struct store *stp, struct arena *a, int64_t round_id, struct mail **out, size_t *n,
 			  struct err *e)
 {
-	return list_all(SQ(stp), SQL_OUTBOX_LIST, 1, round_id, a, sizeof **out, mail_row, (void **)out, n, e);
+	return list_all(SQ(stp), SQL_OUTBOX_LIST, 1, round_id, NULL, a, sizeof **out, mail_row, (void **)out, n, e);
 }
 
 static int sq_outbox_count(struct store *stp, struct outbox_counts *out, struct err *e)
