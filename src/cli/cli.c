@@ -256,3 +256,16 @@ int cli_write_file(const char *path, const char *data, size_t n, struct err *e)
 	free(tmp);
 	return AZ_OK;
 }
+
+int cli_subcommand(const char *cmd, const char *help, const struct cli_sub *subs, int argc, char **argv,
+		   struct cli *g)
+{
+	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
+		fputs(help, argc == 0 ? stderr : stdout);
+		return argc == 0 ? 2 : 0;
+	}
+	for (const struct cli_sub *sub = subs; sub->name != NULL; sub++)
+		if (strcmp(argv[0], sub->name) == 0)
+			return sub->run(argc - 1, argv + 1, g);
+	return cli_usage(cmd, "unknown subcommand \"%.40s\"", argv[0]);
+}

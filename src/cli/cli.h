@@ -43,6 +43,17 @@ int cli_parse(int argc, char **argv, const struct opt *opts, struct cli *g, cons
 
 /* Print a usage error for cmd and return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A subcommand of a command: "rater add" is {"add", rater_add}. */
+struct cli_sub {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *g);
+};
+/* Run the subcommand argv[0] of cmd from subs (ended by {NULL, NULL})
+ * with the arguments after it. No subcommand prints help to stderr (2);
+ * --help or help prints it to stdout (0); an unknown one is a usage error. */
+int cli_subcommand(const char *cmd, const char *help, const struct cli_sub *subs, int argc, char **argv,
+		   struct cli *g);
 /* Print "aanwezig: message" for a failed command and return 1. */
 int cli_fail(const struct err *e);
 /* A positive id from text; prints a usage error and returns 2 if not. */

@@ -56,11 +56,10 @@ static int audit_list(int argc, char **argv, struct cli *g)
 
 int cmd_audit(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs("Usage: aanwezig audit list [--limit N] [--before ID]\n", argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "list") == 0)
-		return audit_list(argc - 1, argv + 1, g);
-	return cli_usage("audit", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"list", audit_list},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("audit", "Usage: aanwezig audit list [--limit N] [--before ID]\n", subs, argc, argv, g);
 }

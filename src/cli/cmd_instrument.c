@@ -149,13 +149,11 @@ static int instrument_show(int argc, char **argv, struct cli *g)
 
 int cmd_instrument(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_instrument, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "check") == 0)
-		return instrument_check(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "show") == 0)
-		return instrument_show(argc - 1, argv + 1, g);
-	return cli_usage("instrument", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"check", instrument_check},
+		{"show", instrument_show},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("instrument", help_instrument, subs, argc, argv, g);
 }

@@ -80,13 +80,11 @@ static int leader_list(int argc, char **argv, struct cli *g)
 
 int cmd_leader(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_leader, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "add") == 0)
-		return leader_add(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "list") == 0)
-		return leader_list(argc - 1, argv + 1, g);
-	return cli_usage("leader", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"add", leader_add},
+		{"list", leader_list},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("leader", help_leader, subs, argc, argv, g);
 }

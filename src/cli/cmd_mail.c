@@ -172,15 +172,12 @@ static int mail_retry(int argc, char **argv, struct cli *g)
 
 int cmd_mail(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_mail, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "send") == 0)
-		return mail_send(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "list") == 0)
-		return mail_list(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "retry") == 0)
-		return mail_retry(argc - 1, argv + 1, g);
-	return cli_usage("mail", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"send", mail_send},
+		{"list", mail_list},
+		{"retry", mail_retry},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("mail", help_mail, subs, argc, argv, g);
 }

@@ -165,15 +165,12 @@ static int privacy_retention(int argc, char **argv, struct cli *g)
 
 int cmd_privacy(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_privacy, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "export") == 0)
-		return privacy_export(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "erase") == 0)
-		return privacy_erase(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "retention") == 0)
-		return privacy_retention(argc - 1, argv + 1, g);
-	return cli_usage("privacy", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"export", privacy_export},
+		{"erase", privacy_erase},
+		{"retention", privacy_retention},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("privacy", help_privacy, subs, argc, argv, g);
 }

@@ -106,13 +106,11 @@ static int rater_import(int argc, char **argv, struct cli *g)
 
 int cmd_rater(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_rater, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "add") == 0)
-		return rater_add(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "import") == 0)
-		return rater_import(argc - 1, argv + 1, g);
-	return cli_usage("rater", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"add", rater_add},
+		{"import", rater_import},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("rater", help_rater, subs, argc, argv, g);
 }

@@ -65,11 +65,10 @@ static int response_submit(int argc, char **argv, struct cli *g)
 
 int cmd_response(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_submit, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "submit") == 0)
-		return response_submit(argc - 1, argv + 1, g);
-	return cli_usage("response", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"submit", response_submit},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("response", help_submit, subs, argc, argv, g);
 }

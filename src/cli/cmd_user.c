@@ -191,15 +191,12 @@ static int user_password(int argc, char **argv, struct cli *g)
 
 int cmd_user(int argc, char **argv, struct cli *g)
 {
-	if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "help") == 0) {
-		fputs(help_user, argc == 0 ? stderr : stdout);
-		return argc == 0 ? 2 : 0;
-	}
-	if (strcmp(argv[0], "add") == 0)
-		return user_add(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "list") == 0)
-		return user_list(argc - 1, argv + 1, g);
-	if (strcmp(argv[0], "password") == 0)
-		return user_password(argc - 1, argv + 1, g);
-	return cli_usage("user", "unknown subcommand \"%.40s\"", argv[0]);
+	static const struct cli_sub subs[] = {
+		{"add", user_add},
+		{"list", user_list},
+		{"password", user_password},
+		{NULL, NULL},
+	};
+
+	return cli_subcommand("user", help_user, subs, argc, argv, g);
 }
