@@ -255,7 +255,7 @@ const char *password_problem_text(int p)
 	case PW_PATTERN:
 		return N_("This password repeats a pattern or is a simple series, so it is easy to guess. Choose another.");
 	case PW_PERSONAL:
-		return N_("This password contains your e-mail address. Choose another.");
+		return N_("This password contains your e-mail address, or the part of it before the @. Choose another.");
 	}
 	return N_("This password cannot be used. Choose another.");
 }
